@@ -67,7 +67,10 @@ class Simulation {
 
   // One-shot action at an absolute time (clamped to now when in the past).
   void at(Time when, Action action);
-  void after(Duration delay, Action action) { at(now_ + delay, std::move(action)); }
+  // A delay past the end of time saturates at kNever instead of overflowing.
+  void after(Duration delay, Action action) {
+    at(delay > kNever - now_ ? kNever : now_ + delay, std::move(action));
+  }
 
   // Runs every action due before `end`; the clock then reads `end`. Returns the number run.
   uint64_t run_until(Time end);
