@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <variant>
 #include <vector>
@@ -70,6 +71,7 @@ class JobGraph {
   std::vector<Channel> channels_;
   std::vector<int32_t> in_offsets_, in_channels_, out_offsets_, out_channels_;
   std::vector<int32_t> subtask_topo_;
+  std::map<std::string, int, std::less<>> index_;  // operator name -> index
 };
 
 }  // namespace ckptsim::model
