@@ -42,6 +42,9 @@ class CheckpointConfig {
   // max(interval, min_pause), as CheckpointCoordinator's baseInterval.
   Duration base_interval() const { return interval_ > min_pause() ? interval_ : min_pause(); }
   const CheckpointingSpec& submitted() const { return submitted_; }
+  // The accepted overrides remembered for persistence (empty: never overridden, or forgotten).
+  std::optional<Duration> override_interval() const { return override_interval_; }
+  std::optional<Duration> override_timeout() const { return override_timeout_; }
 
   // An accepted update: remembers the overrides, and whether a torn pair is now half written.
   void begin_update(std::optional<Duration> interval, std::optional<Duration> timeout, bool torn);
@@ -59,6 +62,9 @@ class CheckpointConfig {
   std::optional<Duration> override_interval_, override_timeout_;
   bool torn_pending_ = false;
   int unwritten_ = 0;  // fields of the current update not yet visible
+  bool pending_interval_ = false, pending_timeout_ = false;  // which ones
+
+  void field_written(bool& pending);
 };
 
 }  // namespace ckptsim::model

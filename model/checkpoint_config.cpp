@@ -1,0 +1,161 @@
+#include "model/checkpoint_config.hpp"
+
+#include <algorithm>
+#include <array>
+#include <string_view>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "sim/units.hpp"
+
+namespace ckptsim::model {
+
+namespace {
+
+constexpr std::string_view kInterval = "checkpointInterval";
+constexpr std::string_view kTimeout = "checkpointTimeout";
+constexpr std::string_view kKnown = "checkpointInterval, checkpointTimeout";
+
+size_t edit_distance(std::string_view a, std::string_view b) {
+  std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) prev[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    cur[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      const size_t subst = prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1);
+      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, subst});
+    }
+    std::swap(prev, cur);
+  }
+  return prev[b.size()];
+}
+
+bool iequals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    auto lower = [](char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; };
+    if (lower(a[i]) != lower(b[i])) return false;
+  }
+  return true;
+}
+
+std::string unknown_field_message(std::string_view key) {
+  std::string_view best;
+  size_t best_d = 0;
+  for (std::string_view known : {kInterval, kTimeout}) {
+    const size_t d = iequals(key, known) ? 0 : edit_distance(key, known);
+    if (best.empty() || d < best_d) {
+      best = known;
+      best_d = d;
+    }
+  }
+  std::string msg = fmt::format("unknown field '{}': the known fields are {} (case-sensitive)", key,
+                                kKnown);
+  if (best_d <= 4) msg += fmt::format("; did you mean '{}'?", best);
+  return msg;
+}
+
+PatchValidation reject(std::string message) {
+  PatchValidation v;
+  v.status = 400;
+  v.message = std::move(message);
+  return v;  // both optionals empty: nothing of a bad request is applied
+}
+
+}  // namespace
+
+PatchValidation validate_patch_body(const PatchRequest& request) {
+  if (!request.body_is_map)
+    return reject(fmt::format(
+        "request body must be a JSON object with at least one of the fields {}", kKnown));
+  if (request.body.empty())
+    return reject(
+        fmt::format("empty request body: expected at least one of the fields {}", kKnown));
+
+  PatchValidation ok;
+  for (const PatchField& f : request.body) {
+    std::optional<Duration>* slot = nullptr;
+    if (f.key == kInterval) slot = &ok.interval;
+    else if (f.key == kTimeout) slot = &ok.timeout;
+    else return reject(unknown_field_message(f.key));
+
+    if (slot->has_value())
+      return reject(fmt::format("duplicate field '{}' (value '{}')", f.key, f.value));
+    if (!f.scalar)
+      return reject(fmt::format(
+          "field '{}' must be a number of milliseconds or a duration such as '20min', got a "
+          "non-scalar value{}",
+          f.key, f.value.empty() ? std::string() : fmt::format(" '{}'", f.value)));
+
+    const sim::Parsed<Duration> parsed = sim::parse_duration(f.value);
+    if (!parsed && parsed.error.find("too large") != std::string::npos)
+      return reject(fmt::format(
+          "field '{}' has value '{}', which overflows: durations are limited to 2^63-1 "
+          "microseconds (about 292,000 years)",
+          f.key, f.value));
+    if (!parsed)
+      return reject(fmt::format(
+          "field '{}' has invalid value '{}': expected a number of milliseconds or a duration "
+          "such as '20min' ({})",
+          f.key, f.value, parsed.error));
+    const Duration d = *parsed;
+    if (d < 0)
+      return reject(
+          fmt::format("field '{}' must not be negative, got '{}'", f.key, f.value));
+    if (d < kMinimalCheckpointTime)
+      return reject(fmt::format("field '{}' must be at least {} ms, got '{}' ({})", f.key,
+                                kMinimalCheckpointTime / sim::kMillisecond, f.value,
+                                sim::format_duration(d)));
+    *slot = d;
+  }
+  return ok;
+}
+
+CheckpointConfig::CheckpointConfig(const CheckpointingSpec& submitted)
+    : submitted_(submitted), interval_(submitted.interval), timeout_(submitted.timeout) {}
+
+void CheckpointConfig::begin_update(std::optional<Duration> interval,
+                                    std::optional<Duration> timeout, bool torn) {
+  if (interval) override_interval_ = interval;
+  if (timeout) override_timeout_ = timeout;
+  pending_interval_ = interval.has_value();
+  pending_timeout_ = timeout.has_value();
+  unwritten_ = (pending_interval_ ? 1 : 0) + (pending_timeout_ ? 1 : 0);
+  torn_pending_ = torn && unwritten_ == 2;
+}
+
+void CheckpointConfig::field_written(bool& pending) {
+  if (pending) {
+    pending = false;
+    --unwritten_;
+  }
+  if (unwritten_ == 0) torn_pending_ = false;
+}
+
+void CheckpointConfig::write_interval(Duration v) {
+  interval_ = v;
+  field_written(pending_interval_);
+}
+
+void CheckpointConfig::write_timeout(Duration v) {
+  timeout_ = v;
+  field_written(pending_timeout_);
+}
+
+void CheckpointConfig::reload(bool persist_overrides) {
+  interval_ = submitted_.interval;
+  timeout_ = submitted_.timeout;
+  if (persist_overrides) {
+    if (override_interval_) interval_ = *override_interval_;
+    if (override_timeout_) timeout_ = *override_timeout_;
+  } else {
+    override_interval_.reset();
+    override_timeout_.reset();
+  }
+  torn_pending_ = false;
+  pending_interval_ = pending_timeout_ = false;
+  unwritten_ = 0;
+}
+
+}  // namespace ckptsim::model
