@@ -1,0 +1,168 @@
+// The Recorder folds the domain event stream of one run into per-checkpoint records and the
+// metrics of SPEC section 9. Memory stays flat in simulated time: one compact POD record per
+// checkpoint (summary.json's history holds every checkpoint), the few patches and torn
+// observations, and O(1) folds for everything else.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "model/events.hpp"
+#include "model/scenario.hpp"
+
+namespace ckptsim::analysis {
+
+using sim::Duration;
+using sim::Time;
+
+enum class CheckpointStatus : uint8_t { IN_PROGRESS, COMPLETED, FAILED };
+const char* to_string(CheckpointStatus s);
+
+// One checkpoint of the history. Times are µs; -1 marks "unknown" (no acknowledgement yet).
+struct CheckpointRecord {
+  int64_t id = 0;
+  CheckpointStatus status = CheckpointStatus::IN_PROGRESS;
+  model::CheckpointType type = model::CheckpointType::CHECKPOINT;
+  model::FailureReason failure_reason = model::FailureReason::CHECKPOINT_EXPIRED;  // if FAILED
+  bool rescued = false;
+  bool counted = false;             // FAILED and counted by the failure manager
+  Time trigger_timestamp = 0;
+  Time latest_ack_timestamp = -1;   // -1: no subtask acknowledged
+  Time end_timestamp = -1;          // completion or failure at the coordinator; -1 in progress
+  int64_t checkpointed_size = 0;
+  int64_t state_size = 0;
+  double persisted_fraction = -1;   // -1: unknown (in progress)
+  Duration timeout = 0;             // read at creation
+  Time original_deadline = 0;       // creation + timeout read at creation
+  Time deadline = 0;                // in force at the end (completion, failure, or run end)
+  Duration alignment_duration = 0;
+  Duration start_delay = 0;
+
+  // Flink: latest ack − trigger for a completed or pending checkpoint (-1 without any ack);
+  // failure time − trigger for a failed one.
+  Duration end_to_end_duration() const;
+};
+
+struct PatchRecord {
+  Time at = 0;
+  int status = 0;
+  std::string message;
+  std::vector<model::PatchField> body;
+  Duration interval = 0, timeout = 0;  // effective configuration after the request
+};
+
+struct TornObservation {
+  Time at = 0;
+  model::ConfigReader reader = model::ConfigReader::periodic_trigger;
+  Duration interval = 0, timeout = 0;
+  int64_t checkpoint_id = -1;
+};
+
+// Times are µs, sizes bytes (summary.json prints times as ms).
+struct Metrics {
+  int64_t failovers = 0;
+  int64_t jobmanager_failovers = 0;
+  model::JobStatus job_status = model::JobStatus::RUNNING;
+  int64_t completed = 0;
+  int64_t failed = 0;
+  int64_t expired = 0;
+  int64_t rescued = 0;
+  int64_t wasted_bytes = 0;
+  Duration max_time_without_completed_checkpoint = 0;
+  Duration time_in_failure_loop = 0;
+  int64_t replayed_bytes = 0;
+  Duration replayed_time = 0;
+  Duration max_lag = 0;
+  Duration final_lag = 0;
+  int64_t max_lag_bytes = 0;
+  int64_t final_lag_bytes = 0;
+  int64_t patches_accepted = 0;
+  int64_t patches_rejected = 0;
+  int64_t torn_observations = 0;
+};
+
+// The metric keys of summary.json, in its order.
+const std::vector<std::string_view>& metric_names();
+// True for metrics that are durations (printed and compared in ms).
+bool metric_is_time(std::string_view name);
+
+struct Counts {
+  int64_t total = 0, completed = 0, failed = 0, in_progress = 0;
+};
+
+// {min, avg, p50, p90, p99, max} over COMPLETED checkpoints; quantiles by nearest rank.
+struct SummaryStats {
+  int64_t count = 0;
+  int64_t min = 0, p50 = 0, p90 = 0, p99 = 0, max = 0;
+  double avg = 0;
+};
+
+// The effective coordinator configuration (from RunFinished, else the last write).
+struct EffectiveConfig {
+  Duration interval = 0, timeout = 0, min_pause = 0;
+  int max_concurrent = 1;
+  int tolerable_failed_checkpoints = 0;
+};
+
+class Recorder : public model::Observer {
+ public:
+  explicit Recorder(const model::Scenario& scenario);
+
+  void on_event(const model::DomainEvent& e) override;
+
+  const std::string& scenario_name() const { return name_; }
+  uint64_t seed() const { return seed_; }
+  Duration duration() const { return duration_; }
+  bool finished() const { return finished_; }
+  // Hex fingerprint from RunFinished ("" before it).
+  const std::string& fingerprint() const { return fingerprint_; }
+  uint64_t events_run() const { return events_run_; }
+
+  // The metrics as of now: open spans (failure loop, time without completion) are closed at the
+  // end of the run (the scenario duration, or the last event time if that is later).
+  Metrics metrics() const;
+  // A metric by its summary.json key, in summary.json units (ms for times, bytes for sizes).
+  // job_status is not numeric: use job_status(). Empty for an unknown key.
+  std::optional<double> metric(std::string_view name) const;
+  // The metric printed exactly as in summary.json ("1234.567", "3", "\"RUNNING\"" unquoted).
+  std::optional<std::string> metric_text(std::string_view name) const;
+  std::string job_status() const;
+
+  Counts counts() const;
+  const std::vector<CheckpointRecord>& history() const { return history_; }
+  const CheckpointRecord* checkpoint(int64_t id) const;
+  const std::vector<PatchRecord>& patches() const { return patches_; }
+  const std::vector<TornObservation>& torn_observations() const { return torn_; }
+  const EffectiveConfig& config() const { return config_; }
+
+  enum class Field { end_to_end_duration, checkpointed_size, state_size, alignment_duration };
+  SummaryStats summary(Field f) const;
+
+ private:
+  CheckpointRecord* find(int64_t id);
+  Time end_of_run() const;
+
+  std::string name_;
+  uint64_t seed_ = 0;
+  Duration duration_ = 0;
+  bool finished_ = false;
+  std::string fingerprint_;
+  uint64_t events_run_ = 0;
+  Time last_event_ = 0;
+
+  std::vector<CheckpointRecord> history_;  // in creation order (ids increase)
+  bool ids_sorted_ = true;
+  std::vector<PatchRecord> patches_;
+  std::vector<TornObservation> torn_;
+  EffectiveConfig config_;
+
+  Metrics m_;  // closed folds; the open spans below are added by metrics()
+  Time last_completion_ = 0;
+  bool in_failure_loop_ = false;
+  Time failure_loop_start_ = 0;
+};
+
+}  // namespace ckptsim::analysis

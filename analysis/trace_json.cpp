@@ -1,0 +1,176 @@
+#include "analysis/trace_json.hpp"
+
+#include <type_traits>
+
+#include <fmt/format.h>
+
+#include "analysis/json_util.hpp"
+#include "sim/units.hpp"
+
+namespace ckptsim::analysis {
+
+namespace ev = model::events;
+
+namespace {
+constexpr int kCoordinatorPid = 1;
+constexpr int kSubtasksPid = 2;
+
+std::string meta(int pid, int tid, const char* what, const std::string& args) {
+  return fmt::format(R"({{"name": "{}", "ph": "M", "pid": {}, "tid": {}, "args": {}}})", what, pid,
+                     tid, args);
+}
+}  // namespace
+
+TraceJsonWriter::TraceJsonWriter(std::ostream& out) : out_(out) {
+  buf_ = "{\"traceEvents\": [\n";
+  emit(meta(kCoordinatorPid, 0, "process_name", R"({"name": "coordinator"})"));
+  emit(meta(kCoordinatorPid, 0, "process_sort_index", R"({"sort_index": 1})"));
+  emit(meta(kSubtasksPid, 0, "process_name", R"({"name": "subtasks"})"));
+  emit(meta(kSubtasksPid, 0, "process_sort_index", R"({"sort_index": 2})"));
+}
+
+TraceJsonWriter::~TraceJsonWriter() { finish(last_at_); }
+
+void TraceJsonWriter::emit(const std::string& obj) {
+  if (!first_) buf_ += ",\n";
+  first_ = false;
+  buf_ += obj;
+  if (buf_.size() >= (1 << 16)) flush();
+}
+
+void TraceJsonWriter::flush() {
+  if (!buf_.empty()) {
+    out_ << buf_;
+    buf_.clear();
+  }
+}
+
+void TraceJsonWriter::checkpoint_span(int64_t id, const Pending& p, sim::Time end,
+                                      const char* status, const char* reason) {
+  std::string args = fmt::format(R"({{"status": "{}")", status);
+  if (reason) args += fmt::format(R"(, "reason": "{}")", reason);
+  args += "}";
+  emit(fmt::format(
+      R"({{"name": "checkpoint {}", "cat": "checkpoint", "ph": "X", "ts": {}, "dur": {}, "pid": {}, "tid": {}, "args": {}}})",
+      id, p.trigger, std::max<sim::Time>(0, end - p.trigger), kCoordinatorPid, p.lane, args));
+  if (p.lane >= 0 && static_cast<size_t>(p.lane) < lanes_.size()) lanes_[p.lane] = -1;
+}
+
+void TraceJsonWriter::instant(sim::Time at, const std::string& name, const std::string& args) {
+  emit(fmt::format(
+      R"({{"name": {}, "cat": "event", "ph": "i", "s": "g", "ts": {}, "pid": {}, "tid": 0, "args": {}}})",
+      json::quote(name), at, kCoordinatorPid, args));
+}
+
+void TraceJsonWriter::on_event(const model::DomainEvent& e) {
+  if (finished_) return;
+  last_at_ = std::max(last_at_, e.at);
+  const sim::Time at = e.at;
+  std::visit(
+      [&](const auto& b) {
+        using T = std::decay_t<decltype(b)>;
+        if constexpr (std::is_same_v<T, ev::CheckpointCreated>) {
+          int lane = -1;
+          for (size_t i = 0; i < lanes_.size(); ++i)
+            if (lanes_[i] < 0) {
+              lane = static_cast<int>(i);
+              break;
+            }
+          if (lane < 0) {
+            lane = static_cast<int>(lanes_.size());
+            lanes_.push_back(-1);
+            emit(meta(kCoordinatorPid, lane, "thread_name",
+                      fmt::format(R"({{"name": "checkpoints{}"}})",
+                                  lane == 0 ? std::string() : fmt::format(" ({})", lane + 1))));
+          }
+          lanes_[lane] = b.id;
+          pending_[b.id] = {at, lane};
+        } else if constexpr (std::is_same_v<T, ev::CheckpointCompleted>) {
+          auto it = pending_.find(b.id);
+          Pending p = it != pending_.end() ? it->second : Pending{b.trigger_timestamp, 0};
+          checkpoint_span(b.id, p, at, "COMPLETED", b.rescued ? "rescued" : nullptr);
+          if (it != pending_.end()) pending_.erase(it);
+        } else if constexpr (std::is_same_v<T, ev::CheckpointFailed>) {
+          auto it = pending_.find(b.id);
+          Pending p = it != pending_.end() ? it->second : Pending{b.trigger_timestamp, 0};
+          checkpoint_span(b.id, p, at, "FAILED", model::to_string(b.reason));
+          if (it != pending_.end()) pending_.erase(it);
+        } else if constexpr (std::is_same_v<T, ev::SubtaskAcknowledged>) {
+          const int tid = b.subtask;
+          if (tid >= 0) {
+            if (static_cast<size_t>(tid) >= subtask_named_.size()) subtask_named_.resize(tid + 1);
+            if (!subtask_named_[tid]) {
+              subtask_named_[tid] = true;
+              emit(meta(kSubtasksPid, tid, "thread_name",
+                        fmt::format(R"({{"name": "subtask {}"}})", tid)));
+              emit(meta(kSubtasksPid, tid, "thread_sort_index",
+                        fmt::format(R"({{"sort_index": {}}})", tid)));
+            }
+          }
+          auto span = [&](const char* name, sim::Time from, sim::Time to, const std::string& extra) {
+            if (to <= from) return;
+            emit(fmt::format(
+                R"({{"name": "{}", "cat": "subtask", "ph": "X", "ts": {}, "dur": {}, "pid": {}, "tid": {}, "args": {{"checkpoint": {}{}}}}})",
+                name, from, to - from, kSubtasksPid, tid, b.id, extra));
+          };
+          auto it = pending_.find(b.id);
+          if (it != pending_.end()) span("start delay", it->second.trigger, b.first_barrier, "");
+          span("alignment", b.first_barrier, b.last_barrier, "");
+          span("sync", b.snapshot, b.sync_end, "");
+          span("async", b.sync_end, b.upload_end,
+               fmt::format(R"(, "checkpointed_size": {}, "inflight_size": {}, "unaligned": {})",
+                           b.checkpointed_size, b.inflight_size, b.unaligned));
+        } else if constexpr (std::is_same_v<T, ev::PatchAnswered>) {
+          std::string body = "{";
+          for (size_t k = 0; k < b.body.size(); ++k) {
+            if (k) body += ", ";
+            json::append_quoted(body, b.body[k].key);
+            body += ": ";
+            json::append_quoted(body, b.body[k].value);
+          }
+          body += "}";
+          instant(at, fmt::format("PATCH {}", b.status),
+                  fmt::format(R"({{"status": {}, "message": {}, "body": {}, "interval": {}, "timeout": {}}})",
+                              b.status, json::quote(b.message), body, sim::format_ms(b.interval),
+                              sim::format_ms(b.timeout)));
+        } else if constexpr (std::is_same_v<T, ev::FailoverStarted>) {
+          instant(at, fmt::format("failover ({})", model::to_string(b.cause)),
+                  fmt::format(R"({{"cause": "{}", "restart_delay": {}, "restore_checkpoint": {}}})",
+                              model::to_string(b.cause), sim::format_ms(b.restart_delay),
+                              b.restore_checkpoint));
+        } else if constexpr (std::is_same_v<T, ev::ConfigRead>) {
+          if (b.torn)
+            instant(at, fmt::format("torn read ({})", model::to_string(b.reader)),
+                    fmt::format(R"({{"reader": "{}", "interval": {}, "timeout": {}}})",
+                                model::to_string(b.reader), sim::format_ms(b.interval),
+                                sim::format_ms(b.timeout)));
+        } else if constexpr (std::is_same_v<T, ev::JobStatusChanged>) {
+          instant(at, fmt::format("job {}", model::to_string(b.status)), "{}");
+        } else if constexpr (std::is_same_v<T, ev::LoadChanged>) {
+          instant(at, fmt::format("load {}", b.operator_name),
+                  fmt::format(R"({{"operator": {}, "rate": {}, "capacity": {}, "throttle": {}}})",
+                              json::quote(b.operator_name), json::number(b.rate),
+                              json::number(b.capacity), json::number(b.throttle)));
+        } else if constexpr (std::is_same_v<T, ev::StorageChanged>) {
+          instant(at, "storage",
+                  fmt::format(R"({{"bandwidth": {}, "per_task_bandwidth": {}, "latency": {}}})",
+                              json::number(b.bandwidth), json::number(b.per_task_bandwidth),
+                              sim::format_ms(b.latency)));
+        } else if constexpr (std::is_same_v<T, ev::RunFinished>) {
+          finish(at);
+        }
+      },
+      e.body);
+}
+
+void TraceJsonWriter::finish(sim::Time end) {
+  if (finished_) return;
+  finished_ = true;
+  for (const auto& [id, p] : pending_) checkpoint_span(id, p, end, "IN_PROGRESS", nullptr);
+  pending_.clear();
+  buf_ += "\n],\n\"displayTimeUnit\": \"ms\"}\n";
+  flush();
+  out_.flush();
+}
+
+}  // namespace ckptsim::analysis

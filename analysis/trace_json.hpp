@@ -1,0 +1,53 @@
+// trace.json in the Chrome trace event format (loadable in Perfetto and chrome://tracing),
+// streamed as the events arrive (memory flat: only the pending checkpoints are kept).
+//   process 1 "coordinator": one complete ("X") span per checkpoint, trigger to completion or
+//     failure (args: status, reason); concurrent checkpoints go to separate lanes (threads);
+//     global instant events for patches, failovers, torn observations, job status, load and
+//     storage changes.
+//   process 2 "subtasks": one thread per subtask (tid = global subtask index, named
+//     "subtask N"), with "start delay", "alignment", "sync" and "async" spans per checkpoint.
+// ts and dur are microseconds of virtual time; displayTimeUnit is "ms".
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "model/events.hpp"
+
+namespace ckptsim::analysis {
+
+class TraceJsonWriter : public model::Observer {
+ public:
+  explicit TraceJsonWriter(std::ostream& out);
+  // Finishes the document if RunFinished did not.
+  ~TraceJsonWriter() override;
+  void on_event(const model::DomainEvent& e) override;
+  // Closes the document: pending checkpoints become spans to `end` (status IN_PROGRESS).
+  // Called by RunFinished; idempotent.
+  void finish(sim::Time end);
+
+ private:
+  struct Pending {
+    sim::Time trigger;
+    int lane;
+  };
+  void emit(const std::string& obj);
+  void flush();
+  void checkpoint_span(int64_t id, const Pending& p, sim::Time end, const char* status,
+                       const char* reason);
+  void instant(sim::Time at, const std::string& name, const std::string& args_json);
+
+  std::ostream& out_;
+  std::string buf_;
+  bool first_ = true;
+  bool finished_ = false;
+  sim::Time last_at_ = 0;
+  std::map<int64_t, Pending> pending_;  // ordered: deterministic close at the end
+  std::vector<int64_t> lanes_;          // lane -> occupying checkpoint id, -1 free
+  std::vector<bool> subtask_named_;
+};
+
+}  // namespace ckptsim::analysis

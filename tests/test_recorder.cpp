@@ -1,0 +1,261 @@
+#define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
+#include <doctest/doctest.h>
+
+#include "analysis/expectations.hpp"
+#include "analysis/recorder.hpp"
+
+using namespace ckptsim;
+using namespace ckptsim::analysis;
+namespace ev = model::events;
+using sim::kMillisecond;
+using sim::kSecond;
+
+namespace {
+
+model::Scenario scenario(sim::Duration duration) {
+  model::Scenario s;
+  s.name = "t";
+  s.seed = 7;
+  s.duration = duration;
+  s.checkpointing.interval = 10 * kSecond;
+  s.checkpointing.timeout = 5 * kSecond;
+  return s;
+}
+
+void send(Recorder& r, sim::Time at, model::EventBody b) { r.on_event({at, std::move(b)}); }
+
+void created(Recorder& r, sim::Time at, int64_t id, sim::Duration timeout = 5 * kSecond) {
+  send(r, at, ev::CheckpointCreated{id, timeout, at + timeout});
+}
+
+void completed(Recorder& r, sim::Time at, int64_t id, sim::Time trigger, bool rescued = false,
+               int64_t size = 100) {
+  ev::CheckpointCompleted c{};
+  c.id = id;
+  c.trigger_timestamp = trigger;
+  c.latest_ack_timestamp = at;
+  c.checkpointed_size = size;
+  c.state_size = size * 2;
+  c.type = model::CheckpointType::CHECKPOINT;
+  c.timeout = 5 * kSecond;
+  c.original_deadline = trigger + 5 * kSecond;
+  c.deadline = rescued ? trigger + 50 * kSecond : c.original_deadline;
+  c.rescued = rescued;
+  send(r, at, c);
+}
+
+void failed(Recorder& r, sim::Time at, int64_t id, sim::Time trigger,
+            model::FailureReason reason = model::FailureReason::CHECKPOINT_EXPIRED) {
+  ev::CheckpointFailed f{};
+  f.id = id;
+  f.reason = reason;
+  f.trigger_timestamp = trigger;
+  f.latest_ack_timestamp = -1;
+  f.type = model::CheckpointType::CHECKPOINT;
+  f.timeout = 5 * kSecond;
+  f.deadline = trigger + 5 * kSecond;
+  f.persisted_fraction = 0.25;
+  f.counted = model::is_counted(reason);
+  send(r, at, f);
+}
+
+}  // namespace
+
+TEST_CASE("max time without completed checkpoint: from 0, between, and to the end") {
+  Recorder r(scenario(60 * kSecond));
+  created(r, 8 * kSecond, 1);
+  completed(r, 10 * kSecond, 1, 8 * kSecond);
+  created(r, 20 * kSecond, 2);
+  completed(r, 25 * kSecond, 2, 20 * kSecond);
+  CHECK(r.metrics().max_time_without_completed_checkpoint == 35 * kSecond);
+  CHECK(*r.metric("max_time_without_completed_checkpoint") == 35000.0);
+  CHECK(*r.metric_text("max_time_without_completed_checkpoint") == "35000");
+  CHECK(r.metrics().completed == 2);
+}
+
+TEST_CASE("max time without completed checkpoint: no completion at all is the whole run") {
+  Recorder r(scenario(60 * kSecond));
+  CHECK(r.metrics().max_time_without_completed_checkpoint == 60 * kSecond);
+}
+
+TEST_CASE("time in failure loop: from the first counted failure to the next completion or end") {
+  Recorder r(scenario(60 * kSecond));
+  created(r, 0, 1);
+  failed(r, 5 * kSecond, 1, 0);
+  send(r, 5 * kSecond, ev::FailureCounted{1, 1});
+  created(r, 6 * kSecond, 2);
+  failed(r, 11 * kSecond, 2, 6 * kSecond);
+  send(r, 11 * kSecond, ev::FailureCounted{2, 2});
+  // a failover clears the counter; the loop goes on
+  send(r, 11 * kSecond, ev::FailoverStarted{model::FailoverCause::checkpoint_failures, kSecond, -1});
+  created(r, 15 * kSecond, 3);
+  failed(r, 20 * kSecond, 3, 15 * kSecond);
+  send(r, 20 * kSecond, ev::FailureCounted{3, 1});
+  created(r, 21 * kSecond, 4);
+  completed(r, 23 * kSecond, 4, 21 * kSecond);  // loop 5 s .. 23 s = 18 s
+  created(r, 40 * kSecond, 5);
+  failed(r, 45 * kSecond, 5, 40 * kSecond);
+  send(r, 45 * kSecond, ev::FailureCounted{5, 1});  // open until the end: 15 s
+  // a non-counted failure does not start a loop
+  failed(r, 46 * kSecond, 6, 41 * kSecond, model::FailureReason::CHECKPOINT_SUBSUMED);
+  auto m = r.metrics();
+  CHECK(m.time_in_failure_loop == 33 * kSecond);
+  CHECK(m.failed == 5);
+  CHECK(m.expired == 4);
+  CHECK(m.completed == 1);
+  CHECK(m.failovers == 1);
+  CHECK(m.jobmanager_failovers == 0);
+  CHECK(m.max_time_without_completed_checkpoint == 37 * kSecond);
+  auto c = r.counts();
+  CHECK(c.total == 6);
+  CHECK(c.completed == 1);
+  CHECK(c.failed == 5);  // 6 failed without a CheckpointCreated: still recorded
+  CHECK(c.in_progress == 0);
+}
+
+TEST_CASE("rescued, wasted bytes, patches, torn observations, run finished") {
+  Recorder r(scenario(60 * kSecond));
+  created(r, 0, 1);
+  send(r, 2 * kSecond, ev::CheckpointRearmed{1, 5 * kSecond, 50 * kSecond});
+  CHECK(r.checkpoint(1)->deadline == 50 * kSecond);
+  CHECK(r.checkpoint(1)->status == CheckpointStatus::IN_PROGRESS);
+  completed(r, 7 * kSecond, 1, 0, true);
+  created(r, 10 * kSecond, 2);
+  failed(r, 15 * kSecond, 2, 10 * kSecond);
+  send(r, 16 * kSecond, ev::UploadsStopped{2, 1234});
+  send(r, 17 * kSecond, ev::UploadsStopped{3, 1000});
+  send(r, 3 * kSecond, ev::PatchAnswered{200, "", {{"checkpointTimeout", "50s", true}}, 10 * kSecond, 50 * kSecond});
+  send(r, 4 * kSecond, ev::PatchAnswered{400, "bad", {}, 10 * kSecond, 50 * kSecond});
+  send(r, 4 * kSecond, ev::ConfigRead{model::ConfigReader::periodic_trigger, 20 * kSecond, 5 * kSecond, true, -1});
+  send(r, 4 * kSecond, ev::ConfigRead{model::ConfigReader::pending_checkpoint, 20 * kSecond, 5 * kSecond, false, 3});
+  send(r, 5 * kSecond, ev::FailoverStarted{model::FailoverCause::jobmanager, kSecond, 1});
+  ev::RunFinished fin{};
+  fin.job_status = model::JobStatus::RESTARTING;
+  fin.interval = 20 * kSecond;
+  fin.timeout = 50 * kSecond;
+  fin.max_concurrent = 1;
+  fin.max_lag = 1500 * kMillisecond + 1;
+  fin.max_lag_bytes = 99;
+  fin.replayed_bytes = 7;
+  fin.fingerprint = "00000000deadbeef";
+  send(r, 60 * kSecond, fin);
+  auto m = r.metrics();
+  CHECK(m.rescued == 1);
+  CHECK(m.wasted_bytes == 2234);
+  CHECK(m.patches_accepted == 1);
+  CHECK(m.patches_rejected == 1);
+  CHECK(m.torn_observations == 1);
+  CHECK(m.failovers == 1);
+  CHECK(m.jobmanager_failovers == 1);
+  CHECK(r.job_status() == "RESTARTING");
+  CHECK(*r.metric_text("max_lag") == "1500.001");
+  CHECK(*r.metric("max_lag") == doctest::Approx(1500.001));
+  CHECK(*r.metric("max_lag_bytes") == 99);
+  CHECK(*r.metric("replayed_bytes") == 7);
+  CHECK_FALSE(r.metric("nope").has_value());
+  CHECK(r.fingerprint() == "00000000deadbeef");
+  CHECK(r.config().interval == 20 * kSecond);
+  CHECK(r.patches().size() == 2);
+  CHECK(r.torn_observations().size() == 1);
+  CHECK(r.checkpoint(2)->persisted_fraction == 0.25);
+  CHECK(r.checkpoint(2)->end_to_end_duration() == 5 * kSecond);
+  CHECK(r.checkpoint(3) == nullptr);
+}
+
+TEST_CASE("summary statistics by nearest rank over completed checkpoints") {
+  Recorder r(scenario(2000 * kSecond));
+  // 100 completed checkpoints with end-to-end durations 1..100 ms, in shuffled order,
+  // plus failures that must not count.
+  for (int i = 1; i <= 100; ++i) {
+    int d = (i * 37) % 100 + 1;  // a permutation of 1..100
+    sim::Time t = i * 10 * kSecond;
+    created(r, t, i);
+    completed(r, t + d * kMillisecond, i, t, false, d);
+  }
+  created(r, 1500 * kSecond, 101);
+  failed(r, 1505 * kSecond, 101, 1500 * kSecond);
+  auto s = r.summary(Recorder::Field::end_to_end_duration);
+  CHECK(s.count == 100);
+  CHECK(s.min == 1 * kMillisecond);
+  CHECK(s.max == 100 * kMillisecond);
+  CHECK(s.p50 == 50 * kMillisecond);
+  CHECK(s.p90 == 90 * kMillisecond);
+  CHECK(s.p99 == 99 * kMillisecond);
+  CHECK(s.avg == 50500.0);
+  auto z = r.summary(Recorder::Field::checkpointed_size);
+  CHECK(z.p50 == 50);
+  CHECK(z.avg == 50.5);
+  auto st = r.summary(Recorder::Field::state_size);
+  CHECK(st.max == 200);
+  // one value: every quantile is it
+  Recorder one(scenario(kSecond));
+  created(one, 0, 1);
+  completed(one, 3, 1, 0);
+  auto o = one.summary(Recorder::Field::end_to_end_duration);
+  CHECK(o.p50 == 3);
+  CHECK(o.p99 == 3);
+  CHECK(Recorder(scenario(kSecond)).summary(Recorder::Field::state_size).count == 0);
+}
+
+TEST_CASE("pending checkpoints fold subtask acknowledgements") {
+  Recorder r(scenario(60 * kSecond));
+  created(r, kSecond, 1);
+  ev::SubtaskAcknowledged a{};
+  a.id = 1;
+  a.subtask = 0;
+  a.first_barrier = kSecond + 10;
+  a.last_barrier = kSecond + 30;
+  a.snapshot = a.last_barrier;
+  a.sync_end = a.upload_end = a.snapshot;
+  a.ack = 2 * kSecond;
+  a.state_size = 10;
+  a.checkpointed_size = 5;
+  send(r, a.ack, a);
+  const auto* c = r.checkpoint(1);
+  REQUIRE(c);
+  CHECK(c->latest_ack_timestamp == 2 * kSecond);
+  CHECK(c->end_to_end_duration() == kSecond);
+  CHECK(c->alignment_duration == 20);
+  CHECK(c->start_delay == 10);
+  CHECK(c->checkpointed_size == 5);
+  CHECK(r.counts().in_progress == 1);
+}
+
+TEST_CASE("expectations: metrics, job status, checkpoints; failures say expected and actual") {
+  Recorder r(scenario(60 * kSecond));
+  created(r, 0, 1);
+  completed(r, 7 * kSecond, 1, 0, true);
+  created(r, 10 * kSecond, 2);
+  failed(r, 15 * kSecond, 2, 10 * kSecond);
+  for (int i = 0; i < 3; ++i)
+    send(r, 20 * kSecond, ev::FailoverStarted{model::FailoverCause::task, kSecond, 1});
+  std::vector<Expectation> xs(8);
+  xs[0].metric = "failovers", xs[0].op = "==", xs[0].value = 1, xs[0].value_text = "1";
+  xs[1].metric = "rescued", xs[1].op = ">=", xs[1].value = 1, xs[1].value_text = "1";
+  xs[2].metric = "max_time_without_completed_checkpoint", xs[2].op = "<=", xs[2].value = 600000,
+  xs[2].value_text = "10min";
+  xs[3].metric = "job_status", xs[3].op = "==", xs[3].value_text = "RUNNING";
+  xs[4].kind = Expectation::Kind::checkpoint, xs[4].checkpoint = 1, xs[4].status = "COMPLETED",
+  xs[4].rescued = true;
+  xs[5].kind = Expectation::Kind::checkpoint, xs[5].checkpoint = 2, xs[5].status = "COMPLETED";
+  xs[6].kind = Expectation::Kind::checkpoint, xs[6].checkpoint = 9, xs[6].status = "COMPLETED";
+  xs[7].metric = "bogus", xs[7].op = "==";
+  xs[7].pos = {12, 5};
+  auto res = check_expectations(r, xs);
+  REQUIRE(res.size() == 8);
+  CHECK_FALSE(res[0].passed);
+  CHECK(describe(res[0]) == "failovers == 1: expected 1, got 3");
+  CHECK(res[1].passed);
+  CHECK(res[2].passed);
+  CHECK(res[2].actual == "53000 ms");
+  CHECK(res[2].expected == "<= 600000 ms (10min)");
+  CHECK(res[3].passed);
+  CHECK(res[4].passed);
+  CHECK_FALSE(res[5].passed);
+  CHECK(describe(res[5]) == "checkpoint 2: status COMPLETED: expected status COMPLETED, got status FAILED");
+  CHECK_FALSE(res[6].passed);
+  CHECK(res[6].actual == "no checkpoint 9 (the run created 2)");
+  CHECK_FALSE(res[7].passed);
+  CHECK(describe(res[7]).rfind("line 12: bogus == ", 0) == 0);
+  CHECK_FALSE(all_passed(res));
+}
