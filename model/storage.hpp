@@ -5,6 +5,8 @@
 #pragma once
 
 #include <cstdint>
+#include <set>
+#include <utility>
 #include <vector>
 
 #include "model/scenario.hpp"
@@ -25,6 +27,9 @@ class Storage {
 
   Storage(sim::Simulation& sim, const StorageSpec& spec, sim::RandomStream jitter,
           UploadListener& listener);
+  // Its timer points back at it: neither copyable nor movable.
+  Storage(const Storage&) = delete;
+  Storage& operator=(const Storage&) = delete;
 
   // Starts an upload of `bytes` (> 0): it waits latency (+ a jitter draw), then shares the
   // bandwidth. The listener hears `tag` when it finishes; the id is then released.
@@ -42,18 +47,45 @@ class Storage {
   Duration latency() const;
 
  private:
-  // Implementation-defined; see storage.cpp.
-  struct Upload;
-  void advance();       // bring every active upload's progress to now
-  void reschedule();    // re-solve the shares and re-key the completion timer
+  // Processor sharing: every active upload progresses at the same rate r = min(cap, bw / n), so
+  // one cumulative "service" S(t) = ∫ r dt serves them all. An upload that joined at S0 with b
+  // bytes finishes when S reaches S0 + b (its target); active uploads are kept ordered by
+  // (target, id), and one timer is keyed to the earlier of the next completion and the next end
+  // of a latency phase. S is kept as (service_ at anchor_) plus rate_ since.
+  enum class Phase : uint8_t { free, latency, active, finishing };
+  struct Upload {
+    uint64_t tag = 0;
+    int64_t bytes = 0;
+    double start_service = 0;  // S0 (active)
+    double target = 0;         // S0 + bytes (active)
+    Time ready = 0;            // end of the latency phase
+    Phase phase = Phase::free;
+    uint32_t generation = 0;   // bumped on release, so a stale reference is detected
+    UploadId next_free = 0;
+  };
+
+  void advance();     // bring S to now under the current rate
+  void reschedule();  // recompute the rate (after advance) and re-key the timer
   void on_timer();
+  void join(UploadId id);
+  void release(UploadId id);
+  double service_now() const;
+  double share() const;  // the per-upload rate for the current active count
+  Time finish_time(double target) const;
 
   sim::Simulation& sim_;
   StorageSpec spec_;
   sim::RandomStream jitter_;
   UploadListener& listener_;
   sim::Timer timer_;
-  std::vector<Upload*> dummy_;  // placeholder; the implementation may change private members
+  std::vector<Upload> uploads_;
+  UploadId free_head_ = kNone;
+  std::set<std::pair<double, UploadId>> active_;  // (target, id)
+  std::set<std::pair<Time, UploadId>> waiting_;   // (ready, id): in the latency phase
+  double service_ = 0;                            // S at anchor_
+  Time anchor_ = 0;
+  double rate_ = 0;                               // r since anchor_
+  static constexpr UploadId kNone = ~UploadId{0};
 };
 
 }  // namespace ckptsim::model
