@@ -1,0 +1,79 @@
+// The scenario loader: a YAML file (SPEC section 7) to a validated model::Scenario plus its
+// expectations (SPEC section 9), with every error positioned as file:line:column.
+//
+// Hostile input is refused, never crashes: files over kMaxScenarioBytes, NUL bytes, nesting
+// deeper than kMaxDepth, more than one document, and alias expansion past kMaxExpandedNodes
+// (anchors and aliases are allowed, but the tree they expand to is bounded; an alias that
+// refers to its own unfinished anchor is a cycle and refused).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "model/scenario.hpp"
+
+namespace ckptsim::cli {
+
+inline constexpr size_t kMaxScenarioBytes = 16u << 20;  // 16 MiB
+inline constexpr int kMaxDepth = 64;
+inline constexpr int64_t kMaxExpandedNodes = 1'000'000;
+
+struct ScenarioError {
+  std::string file;
+  int line = 0;    // 1-based; 0 when there is no position (e.g. an unreadable file)
+  int column = 0;  // 1-based
+  std::string message;
+  // "file:line:column: error: message" (or "file: error: message" without a position)
+  std::string format() const;
+};
+
+// One expectation of the `expect` list (SPEC section 9).
+struct Expectation {
+  enum class Kind { metric, checkpoint };
+  Kind kind = Kind::metric;
+  // kind == metric
+  std::string metric;      // a key of summary.json's "metrics"
+  std::string op;          // "==" "!=" "<" "<=" ">" ">="
+  double value = 0;        // durations in ms, sizes in bytes, plain numbers as written
+  std::string value_text;  // as written (for job_status: RUNNING | RESTARTING | FAILED)
+  // kind == checkpoint
+  int64_t checkpoint = 0;
+  std::optional<std::string> status;          // COMPLETED | FAILED | IN_PROGRESS
+  std::optional<std::string> failure_reason;  // a Flink CheckpointFailureReason name
+  std::optional<bool> rescued;
+  model::SourcePos pos;
+};
+
+struct LoadedScenario {
+  model::Scenario scenario;
+  std::vector<Expectation> expectations;
+  std::string file;
+};
+
+using LoadResult = std::variant<LoadedScenario, std::vector<ScenarioError>>;
+
+// Parses, applies the overrides ("path=value", SPEC section 7) before validation, and validates
+// everything (keys, types, units, ranges, the job graph). Never throws.
+LoadResult load_scenario_file(const std::string& path, const std::vector<std::string>& overrides);
+LoadResult load_scenario_text(const std::string& text, const std::string& file_name,
+                              const std::vector<std::string>& overrides);
+
+// The metric names an expectation may use (the keys of summary.json's "metrics").
+const std::vector<std::string_view>& metric_names();
+
+namespace schema {
+// The keys known in the map at `path` (dotted path segments; list indices as any string).
+// Returns nullptr when the path names no map of the schema, and sets *any_key when every key is
+// allowed there (a patch body is kept raw).
+const std::vector<std::string_view>* known_keys(const std::vector<std::string>& path,
+                                                bool* any_key);
+// The known key nearest to `key` by edit distance, if it is close enough to be a likely typo.
+std::optional<std::string_view> nearest(std::string_view key,
+                                        const std::vector<std::string_view>& known);
+}  // namespace schema
+
+}  // namespace ckptsim::cli
