@@ -1,0 +1,488 @@
+#include "analysis/timeline_svg.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <type_traits>
+
+#include <fmt/format.h>
+
+#include "analysis/table.hpp"
+#include "sim/units.hpp"
+
+namespace ckptsim::analysis {
+
+namespace ev = model::events;
+
+namespace {
+
+constexpr double kX0 = 90;  // left edge of the time axis
+constexpr int kWidth = 90 + TimelineSvg::kPlotWidth + 30;
+
+constexpr const char* kOutcomeColor[4] = {"#2ca02c", "#d62728", "#9a9a9a", "#1f77b4"};
+constexpr const char* kOutcomeName[4] = {"completed", "expired", "failed (other)", "in progress"};
+constexpr const char* kMarkerColor[TimelineSvg::kMarkerKinds] = {
+    "#7b3fb5", "#ff7f0e", "#000000", "#000000", "#8c564b", "#17becf", "#d62728"};
+constexpr const char* kMarkerName[TimelineSvg::kMarkerKinds] = {
+    "patch (200)", "patch (rejected)", "failover", "JobManager failover", "load change",
+    "storage change", "job FAILED"};
+
+std::string esc(std::string_view s) {
+  std::string o;
+  for (char c : s) {
+    switch (c) {
+      case '&': o += "&amp;"; break;
+      case '<': o += "&lt;"; break;
+      case '>': o += "&gt;"; break;
+      case '"': o += "&quot;"; break;
+      default:
+        if (static_cast<unsigned char>(c) >= 0x20) o += c;
+    }
+  }
+  return o;
+}
+
+std::string f1(double v) { return fmt::format("{:.1f}", v); }
+
+struct AxisUnit {
+  const char* name;
+  double us;
+};
+
+AxisUnit axis_unit(sim::Duration d) {
+  if (d <= 2 * sim::kMinute) return {"s", 1e6};
+  if (d <= 2 * sim::kHour) return {"min", 60e6};
+  if (d <= 3 * sim::kDay) return {"h", 3600e6};
+  return {"d", 86400e6};
+}
+
+}  // namespace
+
+TimelineSvg::TimelineSvg(std::string name, uint64_t seed, sim::Duration duration)
+    : name_(std::move(name)), seed_(seed), duration_(duration),
+      failure_px_(kPlotWidth + 1, 0), marker_px_(kPlotWidth + 1, 0) {}
+
+TimelineSvg::TimelineSvg(const model::Scenario& s) : TimelineSvg(s.name, s.seed, s.duration) {}
+
+sim::Time TimelineSvg::end() const { return std::max<sim::Time>({duration_, last_at_, 1}); }
+
+int TimelineSvg::pixel(sim::Time t) const {
+  const double x = static_cast<double>(std::clamp<sim::Time>(t, 0, end())) * kPlotWidth /
+                   static_cast<double>(end());
+  return std::clamp(static_cast<int>(x), 0, kPlotWidth);
+}
+
+int TimelineSvg::bin_of(sim::Time t) const {
+  // Bins over [0, duration): fixed from the start, so binning never depends on what came later.
+  const sim::Time span = std::max<sim::Time>(duration_, 1);
+  const auto b = static_cast<int64_t>(static_cast<__int128>(std::clamp<sim::Time>(t, 0, span - 1)) *
+                                      kBins / span);
+  return static_cast<int>(std::clamp<int64_t>(b, 0, kBins - 1));
+}
+
+void TimelineSvg::add_to_bin(sim::Time trigger, Outcome o, sim::Duration duration,
+                             sim::Duration timeout) {
+  Bin& b = bins_[bin_of(trigger)];
+  ++b.count[o];
+  if (o != in_progress) {
+    b.max_duration = std::max(b.max_duration, duration);
+    b.max_timeout = std::max(b.max_timeout, timeout);
+  }
+}
+
+void TimelineSvg::switch_to_bins() {
+  binned_ = true;
+  bins_.assign(kBins, Bin{});
+  for (const Bar& b : bars_)
+    if (b.end >= 0) add_to_bin(b.trigger, b.outcome, b.end - b.trigger, b.deadline - b.trigger);
+  bars_.clear();
+  bars_.shrink_to_fit();
+}
+
+void TimelineSvg::mark(MarkerKind k, sim::Time at, std::string label) {
+  marker_px_[pixel(at)] |= static_cast<uint8_t>(1u << k);
+  ++marker_count_[k];
+  if (labels_[k].size() < kMaxLabels) labels_[k].push_back({at, std::move(label)});
+}
+
+void TimelineSvg::on_event(const model::DomainEvent& e) {
+  last_at_ = std::max(last_at_, e.at);
+  const sim::Time at = e.at;
+  std::visit(
+      [&](const auto& b) {
+        using T = std::decay_t<decltype(b)>;
+        if constexpr (std::is_same_v<T, ev::CheckpointCreated>) {
+          ++total_;
+          if (!binned_ && bars_.size() >= kMaxBars) switch_to_bins();
+          Pending p{at, b.timeout, 0};
+          if (!binned_) {
+            p.bar = bars_.size();
+            bars_.push_back({b.id, at, -1, b.deadline, b.deadline, in_progress, false,
+                             model::FailureReason::CHECKPOINT_EXPIRED});
+          }
+          pending_[b.id] = p;
+        } else if constexpr (std::is_same_v<T, ev::CheckpointRearmed>) {
+          auto it = pending_.find(b.id);
+          if (it != pending_.end() && !binned_) bars_[it->second.bar].deadline = b.deadline;
+        } else if constexpr (std::is_same_v<T, ev::CheckpointCompleted> ||
+                             std::is_same_v<T, ev::CheckpointFailed>) {
+          Outcome o = completed;
+          bool rescued = false;
+          model::FailureReason reason = model::FailureReason::CHECKPOINT_EXPIRED;
+          if constexpr (std::is_same_v<T, ev::CheckpointCompleted>) {
+            rescued = b.rescued;
+            rescued_ += rescued;
+          } else {
+            reason = b.reason;
+            o = b.reason == model::FailureReason::CHECKPOINT_EXPIRED ? expired : other_failure;
+            failure_px_[pixel(at)] |= o == expired ? 1 : 2;
+          }
+          ++totals_[o];
+          auto it = pending_.find(b.id);
+          if (it == pending_.end()) return;  // created before we attached
+          if (binned_) {
+            add_to_bin(it->second.trigger, o, at - it->second.trigger, it->second.timeout);
+          } else {
+            Bar& bar = bars_[it->second.bar];
+            bar.end = at;
+            bar.outcome = o;
+            bar.rescued = rescued;
+            bar.reason = reason;
+            bar.deadline = b.deadline;
+          }
+          pending_.erase(it);
+        } else if constexpr (std::is_same_v<T, ev::PatchAnswered>) {
+          std::string label = fmt::format("PATCH {}", b.status);
+          for (const auto& f : b.body) label += fmt::format(" {}={}", f.key, f.value);
+          mark(b.status == 200 ? patch_ok : patch_rejected, at, std::move(label));
+        } else if constexpr (std::is_same_v<T, ev::FailoverStarted>) {
+          if (b.cause == model::FailoverCause::jobmanager)
+            mark(jm_failover, at, "JM failover");
+          else
+            mark(failover, at, fmt::format("failover ({})", model::to_string(b.cause)));
+        } else if constexpr (std::is_same_v<T, ev::LoadChanged>) {
+          std::string label = fmt::format("load {}", b.operator_name);
+          if (b.subtask >= 0) label += fmt::format("[{}]", b.subtask);
+          if (b.rate >= 0) label += " rate " + human_bytes(b.rate) + "/s";
+          if (b.capacity >= 0) label += " capacity " + human_bytes(b.capacity) + "/s";
+          mark(load, at, std::move(label));
+        } else if constexpr (std::is_same_v<T, ev::StorageChanged>) {
+          mark(storage, at, "storage " + human_bytes(b.bandwidth) + "/s");
+        } else if constexpr (std::is_same_v<T, ev::JobStatusChanged>) {
+          if (b.status == model::JobStatus::FAILED) mark(job_failed, at, "job FAILED");
+        }
+      },
+      e.body);
+}
+
+void TimelineSvg::write(std::ostream& os) const {
+  std::string o;
+  const sim::Time T = end();
+  auto X = [&](sim::Time t) {
+    return kX0 + static_cast<double>(std::clamp<sim::Time>(t, 0, T)) * kPlotWidth /
+                     static_cast<double>(T);
+  };
+  const double xr = kX0 + kPlotWidth;
+
+  // --- layout ---
+  const double top = 58;
+  int lanes = 0;
+  std::vector<int> lane_of;
+  if (!binned_) {
+    // Greedy lanes; a new checkpoint prefers the lane after the previous one, so back-to-back
+    // checkpoints alternate and stay distinguishable.
+    std::vector<sim::Time> lane_end{-1, -1};
+    int prev = -1;
+    constexpr int kMaxLanes = 12;
+    for (const Bar& b : bars_) {
+      const int n = static_cast<int>(lane_end.size());
+      int pick = -1;
+      for (int k = 1; k <= n && pick < 0; ++k) {
+        int l = (prev + k) % n;
+        if (lane_end[l] < b.trigger) pick = l;
+      }
+      if (pick < 0 && n < kMaxLanes) {
+        pick = n;
+        lane_end.push_back(-1);
+      }
+      if (pick < 0) pick = static_cast<int>(std::min_element(lane_end.begin(), lane_end.end()) - lane_end.begin());
+      lane_end[pick] = b.end >= 0 ? b.end : T;
+      lane_of.push_back(pick);
+      prev = pick;
+    }
+    lanes = static_cast<int>(lane_end.size());
+  }
+  constexpr double kLaneH = 16, kBarH = 11, kHistH = 150, kDurH = 60;
+  const double panel_h = binned_ ? kHistH + 18 + kDurH : lanes * kLaneH;
+  const double fail_y = top + panel_h + 10;
+  const double marker_y = fail_y + 24;
+  constexpr double kRowH = 16;
+  const int rows = 4;  // patches, failovers, load/storage, job
+  const double axis_y = marker_y + rows * kRowH + 6;
+  const double legend_y = axis_y + 44;
+  const double height = legend_y + 40;
+
+  o += fmt::format(
+      "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{}\" height=\"{}\" viewBox=\"0 0 {} {}\" "
+      "font-family=\"Helvetica, Arial, sans-serif\" font-size=\"11\">\n",
+      kWidth, f1(height), kWidth, f1(height));
+  o += fmt::format("<rect x=\"0\" y=\"0\" width=\"{}\" height=\"{}\" fill=\"#ffffff\"/>\n", kWidth,
+                   f1(height));
+  o += fmt::format("<text x=\"{}\" y=\"20\" font-size=\"15\" font-weight=\"bold\">{}</text>\n", kX0,
+                   esc(name_.empty() ? "ckptsim run" : name_));
+  std::string sub = fmt::format(
+      "seed {}, {} simulated; {} checkpoints: {} completed ({} rescued), {} expired, {} other "
+      "failures, {} in progress",
+      seed_, human_duration(duration_), total_, totals_[completed], rescued_, totals_[expired],
+      totals_[other_failure], static_cast<int64_t>(pending_.size()));
+  if (binned_)
+    sub += fmt::format("; binned by trigger time, {} per bin", human_duration(std::max<sim::Time>(duration_, 1) / kBins));
+  o += fmt::format("<text x=\"{}\" y=\"38\" fill=\"#444\">{}</text>\n", kX0, esc(sub));
+
+  // Light vertical guides for patches and failovers across the checkpoint panel.
+  {
+    // Only for kinds few enough to label: numerous markers would hide the checkpoints.
+    uint8_t few = 0;
+    for (int k = 0; k < kMarkerKinds; ++k)
+      if (marker_count_[k] <= static_cast<int64_t>(kMaxLabels)) few |= static_cast<uint8_t>(1u << k);
+    std::string guides;
+    for (int px = 0; px <= kPlotWidth; ++px) {
+      const uint8_t bits = marker_px_[px] & few;
+      if (!bits) continue;
+      const char* color = nullptr;
+      if (bits & (1u << failover | 1u << jm_failover | 1u << job_failed)) color = "#000000";
+      else if (bits & (1u << patch_ok | 1u << patch_rejected)) color = kMarkerColor[patch_ok];
+      if (!color) continue;
+      guides += fmt::format("<line x1=\"{0}\" y1=\"{1}\" x2=\"{0}\" y2=\"{2}\" stroke=\"{3}\"/>\n",
+                            f1(kX0 + px + 0.5), f1(top - 4), f1(marker_y + rows * kRowH), color);
+    }
+    if (!guides.empty())
+      o += "<g stroke-width=\"1\" stroke-dasharray=\"2,3\" opacity=\"0.35\">\n" + guides + "</g>\n";
+  }
+
+  // --- checkpoint panel ---
+  o += fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"end\" fill=\"#333\">checkpoints</text>\n",
+                   kX0 - 8, f1(top + 12));
+  if (!binned_) {
+    for (int l = 0; l < lanes; ++l)
+      if (l % 2 == 1)
+        o += fmt::format("<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"#f4f4f4\"/>\n",
+                         f1(kX0), f1(top + l * kLaneH), kPlotWidth, f1(kLaneH));
+    for (size_t i = 0; i < bars_.size(); ++i) {
+      const Bar& b = bars_[i];
+      const double y = top + lane_of[i] * kLaneH + (kLaneH - kBarH) / 2;
+      const sim::Time bend = b.end >= 0 ? b.end : T;
+      const double x = X(b.trigger);
+      const double w = std::max(1.0, X(bend) - x);
+      std::string status = b.end < 0 ? "IN_PROGRESS"
+                           : b.outcome == completed ? (b.rescued ? "COMPLETED (rescued)" : "COMPLETED")
+                                                    : fmt::format("FAILED {}", model::to_string(b.reason));
+      o += fmt::format(
+          "<g><title>checkpoint {}: {}, trigger {}, {} long, deadline {}</title>"
+          "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"{}\"{}/>",
+          b.id, status, human_duration(b.trigger), human_duration(bend - b.trigger),
+          human_duration(b.deadline), f1(x), f1(y), f1(w), f1(kBarH), kOutcomeColor[b.outcome],
+          b.rescued ? " stroke=\"#0b4d0b\" stroke-width=\"2\"" : "");
+      const std::string id = fmt::format("{}", b.id);
+      if (w >= 6.5 * static_cast<double>(id.size()) + 4)
+        o += fmt::format("<text x=\"{}\" y=\"{}\" font-size=\"9\" fill=\"#fff\">{}</text>", f1(x + 2),
+                         f1(y + kBarH - 2), id);
+      if (b.original_deadline != b.deadline && b.original_deadline <= T)
+        o += fmt::format(
+            "<line x1=\"{0}\" y1=\"{1}\" x2=\"{0}\" y2=\"{2}\" stroke=\"#555\" stroke-width=\"1.5\" "
+            "stroke-dasharray=\"2,1\"/>",
+            f1(X(b.original_deadline)), f1(y - 2), f1(y + kBarH + 2));
+      if (b.deadline <= T)
+        o += fmt::format("<line x1=\"{0}\" y1=\"{1}\" x2=\"{0}\" y2=\"{2}\" stroke=\"#111\" stroke-width=\"1.5\"/>",
+                         f1(X(b.deadline)), f1(y - 2), f1(y + kBarH + 2));
+      o += "</g>\n";
+    }
+  } else {
+    std::vector<Bin> bins = bins_;
+    for (const auto& [id, p] : pending_) ++bins[bin_of(p.trigger)].count[in_progress];
+    int64_t max_count = 1;
+    sim::Duration max_dur = 1;
+    for (const Bin& b : bins) {
+      int64_t s = b.count[0] + b.count[1] + b.count[2] + b.count[3];
+      max_count = std::max(max_count, s);
+      max_dur = std::max({max_dur, b.max_duration, b.max_timeout});
+    }
+    const double bw = static_cast<double>(kPlotWidth) / kBins;
+    const double base = top + kHistH;
+    o += fmt::format("<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"#ccc\"/>\n", f1(kX0),
+                     f1(top), f1(xr), f1(top));
+    o += fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"end\" font-size=\"9\" fill=\"#666\">{} / bin</text>\n",
+                     kX0 - 8, f1(top + 26), max_count);
+    for (int i = 0; i < kBins; ++i) {
+      const Bin& b = bins[i];
+      int64_t s = b.count[0] + b.count[1] + b.count[2] + b.count[3];
+      if (s == 0) continue;
+      const double x = kX0 + i * bw;
+      o += fmt::format("<g><title>{} to {}: {} completed, {} expired, {} other failures, {} in progress</title>",
+                       human_duration(std::max<sim::Time>(duration_, 1) * i / kBins),
+                       human_duration(std::max<sim::Time>(duration_, 1) * (i + 1) / kBins),
+                       b.count[0], b.count[1], b.count[2], b.count[3]);
+      double y = base;
+      for (int k = 0; k < 4; ++k) {
+        if (!b.count[k]) continue;
+        const double h = std::max(1.0, kHistH * static_cast<double>(b.count[k]) / static_cast<double>(max_count));
+        y -= h;
+        o += fmt::format("<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"{}\"/>", f1(x),
+                         f1(y), f1(std::max(1.0, bw - 0.6)), f1(h), kOutcomeColor[k]);
+      }
+      o += "</g>\n";
+    }
+    // Longest checkpoint per bin against the longest timeout (the deadline) read in that bin.
+    const double dtop = base + 18, dbase = dtop + kDurH;
+    o += fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"end\" fill=\"#333\">longest</text>\n",
+                     kX0 - 8, f1(dtop + 12));
+    o += fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"end\" font-size=\"9\" fill=\"#666\">{}</text>\n",
+                     kX0 - 8, f1(dtop + 26), esc(human_duration(max_dur)));
+    o += fmt::format("<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"#ccc\"/>\n", f1(kX0),
+                     f1(dbase), f1(xr), f1(dbase));
+    for (int i = 0; i < kBins; ++i) {
+      const Bin& b = bins[i];
+      if (b.max_duration <= 0 && b.max_timeout <= 0) continue;
+      const double x = kX0 + i * bw;
+      const double h = kDurH * static_cast<double>(b.max_duration) / static_cast<double>(max_dur);
+      const bool over = b.max_duration >= b.max_timeout && b.max_timeout > 0;
+      o += fmt::format("<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"{}\"/>", f1(x),
+                       f1(dbase - h), f1(std::max(1.0, bw - 0.6)), f1(std::max(0.5, h)),
+                       over ? "#e08080" : "#7a8a9a");
+      if (b.max_timeout > 0) {
+        const double ty = dbase - kDurH * static_cast<double>(b.max_timeout) / static_cast<double>(max_dur);
+        o += fmt::format("<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"#111\" stroke-width=\"1.5\"/>",
+                         f1(x), f1(ty), f1(x + bw), f1(ty));
+      }
+      o += "\n";
+    }
+  }
+
+  // --- failures row: every failure, at pixel resolution ---
+  o += fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"end\" fill=\"#333\">failures</text>\n",
+                   kX0 - 8, f1(fail_y + 10));
+  o += fmt::format("<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"14\" fill=\"#fafafa\" stroke=\"#e4e4e4\"/>\n",
+                   f1(kX0), f1(fail_y), kPlotWidth);
+  for (int px = 0; px <= kPlotWidth; ++px) {
+    const uint8_t f = failure_px_[px];
+    if (!f) continue;
+    o += fmt::format("<line x1=\"{0}\" y1=\"{1}\" x2=\"{0}\" y2=\"{2}\" stroke=\"{3}\" stroke-width=\"1.2\"/>\n",
+                     f1(kX0 + px + 0.5), f1(fail_y + 1), f1(fail_y + 13),
+                     (f & 1) ? kOutcomeColor[expired] : kOutcomeColor[other_failure]);
+  }
+
+  // --- marker rows ---
+  const char* row_name[rows] = {"patches", "failovers", "load, storage", "job"};
+  auto row_of = [](int k) {
+    switch (k) {
+      case patch_ok:
+      case patch_rejected: return 0;
+      case failover:
+      case jm_failover: return 1;
+      case load:
+      case storage: return 2;
+      default: return 3;
+    }
+  };
+  for (int r = 0; r < rows; ++r) {
+    const double y = marker_y + r * kRowH;
+    o += fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"end\" fill=\"#333\">{}</text>\n", kX0 - 8,
+                     f1(y + 11), row_name[r]);
+    if (r % 2 == 0)
+      o += fmt::format("<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"#f7f7f7\"/>\n", f1(kX0),
+                       f1(y), kPlotWidth, f1(kRowH));
+  }
+  std::array<double, rows> label_end;
+  label_end.fill(-1);
+  for (int k = 0; k < kMarkerKinds; ++k) {
+    const double y = marker_y + row_of(k) * kRowH;
+    if (marker_count_[k] > static_cast<int64_t>(labels_[k].size())) {
+      // Too many to label: one tick per pixel that has any.
+      for (int px = 0; px <= kPlotWidth; ++px)
+        if (marker_px_[px] & (1u << k))
+          o += fmt::format("<line x1=\"{0}\" y1=\"{1}\" x2=\"{0}\" y2=\"{2}\" stroke=\"{3}\"/>\n",
+                           f1(kX0 + px + 0.5), f1(y + 2), f1(y + kRowH - 2), kMarkerColor[k]);
+      continue;
+    }
+    for (const Marker& m : labels_[k]) {
+      const double x = X(m.at);
+      o += fmt::format("<g><title>{} at {}</title>", esc(m.label), esc(human_duration(m.at)));
+      if (k == failover || k == jm_failover || k == job_failed) {
+        o += fmt::format("<path d=\"M{} {} l4 10 h-8 z\" fill=\"{}\"/>", f1(x), f1(y + 2),
+                         k == jm_failover ? "#ffffff\" stroke=\"#000000" : kMarkerColor[k]);
+      } else {
+        o += fmt::format("<path d=\"M{} {} l4 6 l-4 6 l-4 -6 z\" fill=\"{}\"/>", f1(x), f1(y + 2),
+                         kMarkerColor[k]);
+      }
+      const double est = 5.6 * static_cast<double>(m.label.size());
+      double& le = label_end[row_of(k)];
+      if (x + 6 > le && x + 6 + est < xr + 25) {
+        o += fmt::format("<text x=\"{}\" y=\"{}\" font-size=\"10\" fill=\"{}\">{}</text>", f1(x + 6),
+                         f1(y + 11), kMarkerColor[k], esc(m.label));
+        le = x + 6 + est + 4;
+      }
+      o += "</g>\n";
+    }
+  }
+
+  // --- time axis ---
+  const AxisUnit u = axis_unit(T);
+  const double span = static_cast<double>(T) / u.us;
+  static constexpr double kSteps[] = {0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2,
+                                      5,     10,    15,    20,   30,   60,   120, 240, 500, 1000};
+  double step = kSteps[std::size(kSteps) - 1];
+  for (double s : kSteps)
+    if (span / s <= 12) {
+      step = s;
+      break;
+    }
+  o += fmt::format("<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"#333\"/>\n", f1(kX0),
+                   f1(axis_y), f1(xr), f1(axis_y));
+  for (int i = 0;; ++i) {
+    const double v = step * i;
+    if (v > span + 1e-9) break;
+    const double x = kX0 + v / span * kPlotWidth;
+    o += fmt::format("<line x1=\"{0}\" y1=\"{1}\" x2=\"{0}\" y2=\"{2}\" stroke=\"#333\"/>"
+                     "<text x=\"{0}\" y=\"{3}\" text-anchor=\"middle\">{4}</text>\n",
+                     f1(x), f1(axis_y), f1(axis_y + 5), f1(axis_y + 17), fmt::format("{:g}", v));
+  }
+  o += fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"end\" fill=\"#333\">time ({})</text>\n",
+                   f1(xr), f1(axis_y + 32), u.name);
+
+  // --- legend ---
+  double lx = kX0;
+  auto swatch = [&](const std::string& shape, const char* label) {
+    o += shape;
+    o += fmt::format("<text x=\"{}\" y=\"{}\">{}</text>\n", f1(lx + 16), f1(legend_y + 10), label);
+    lx += 16 + 6.2 * static_cast<double>(std::string_view(label).size()) + 18;
+  };
+  for (int k = 0; k < 4; ++k)
+    swatch(fmt::format("<rect x=\"{}\" y=\"{}\" width=\"12\" height=\"10\" fill=\"{}\"/>", f1(lx),
+                       f1(legend_y + 1), kOutcomeColor[k]),
+           kOutcomeName[k]);
+  swatch(fmt::format("<rect x=\"{}\" y=\"{}\" width=\"12\" height=\"10\" fill=\"{}\" stroke=\"#0b4d0b\" stroke-width=\"2\"/>",
+                     f1(lx), f1(legend_y + 1), kOutcomeColor[completed]),
+         "rescued");
+  swatch(fmt::format("<line x1=\"{0}\" y1=\"{1}\" x2=\"{0}\" y2=\"{2}\" stroke=\"#111\" stroke-width=\"1.5\"/>",
+                     f1(lx + 6), f1(legend_y - 1), f1(legend_y + 12)),
+         binned_ ? "longest timeout (deadline)" : "deadline");
+  if (!binned_)
+    swatch(fmt::format("<line x1=\"{0}\" y1=\"{1}\" x2=\"{0}\" y2=\"{2}\" stroke=\"#555\" stroke-width=\"1.5\" stroke-dasharray=\"2,1\"/>",
+                       f1(lx + 6), f1(legend_y - 1), f1(legend_y + 12)),
+           "original deadline");
+  lx = kX0;
+  const double ly2 = legend_y + 18;
+  for (int k : {int(patch_ok), int(patch_rejected), int(failover), int(jm_failover), int(load),
+                int(storage)}) {
+    const bool tri = k == failover || k == jm_failover;
+    o += tri ? fmt::format("<path d=\"M{} {} l4 10 h-8 z\" fill=\"{}\"/>", f1(lx + 6), f1(ly2 + 1),
+                           k == jm_failover ? "#ffffff\" stroke=\"#000000" : kMarkerColor[k])
+             : fmt::format("<path d=\"M{} {} l4 6 l-4 6 l-4 -6 z\" fill=\"{}\"/>", f1(lx + 6),
+                           f1(ly2), kMarkerColor[k]);
+    o += fmt::format("<text x=\"{}\" y=\"{}\">{}</text>\n", f1(lx + 16), f1(ly2 + 10), kMarkerName[k]);
+    lx += 16 + 6.2 * static_cast<double>(std::string_view(kMarkerName[k]).size()) + 18;
+  }
+  o += "</svg>\n";
+  os << o;
+}
+
+}  // namespace ckptsim::analysis
