@@ -1,0 +1,212 @@
+#include "model/job.hpp"
+
+#include <cmath>
+#include <type_traits>
+
+namespace ckptsim::model {
+
+namespace {
+
+// The fingerprint's subject of an event: the checkpoint it concerns, or 0.
+int64_t subject_of(const EventBody& body) {
+  return std::visit(
+      [](const auto& e) -> int64_t {
+        using T = std::decay_t<decltype(e)>;
+        if constexpr (std::is_same_v<T, events::SubtaskAcknowledged>)
+          return e.id * 1000003 + e.subtask;
+        else if constexpr (requires { e.id; })
+          return e.id;
+        else if constexpr (std::is_same_v<T, events::ConfigRead>)
+          return e.checkpoint_id;
+        else
+          return 0;
+      },
+      body);
+}
+
+}  // namespace
+
+Job::Job(const Scenario& scenario, const JobGraph& graph, Observer& observer)
+    : scenario_(scenario),
+      graph_(graph),
+      observer_(observer),
+      loads_(Loads::from_graph(graph)),
+      flow_(compute_flow(graph, loads_, scenario.network)),
+      restart_(scenario.restart_strategy,
+               sim::RandomStream(scenario.seed, scenario.replication, "restart/jitter")),
+      task_failures_(scenario.seed, scenario.replication, "failures/task"),
+      jobmanager_failures_(scenario.seed, scenario.replication, "failures/jobmanager"),
+      restart_timer_(sim_, [this] { on_restart(); }),
+      recovery_timer_(sim_, [this] { on_recovered(); }),
+      task_failure_timer_(sim_, [this] { on_random_failure(FailoverCause::task); }),
+      jobmanager_failure_timer_(sim_, [this] { on_random_failure(FailoverCause::jobmanager); }) {
+  storage_ = std::make_unique<Storage>(
+      sim_, scenario.storage, sim::RandomStream(scenario.seed, scenario.replication, "storage/jitter"),
+      *this);
+  tasks_ = std::make_unique<TaskExecutor>(*this, scenario);
+  coordinator_ = std::make_unique<CheckpointCoordinator>(*this, scenario);
+  progress_.set_rates(0, flow_.nominal_input, flow_.catch_up_rate());
+}
+
+Job::~Job() = default;
+
+void Job::emit(EventBody body) {
+  DomainEvent e{sim_.now(), std::move(body)};
+  fingerprint_.add(e.at, static_cast<uint32_t>(e.body.index()), subject_of(e.body));
+  observer_.on_event(e);
+}
+
+void Job::run() {
+  emit(events::JobStatusChanged{JobStatus::RUNNING});
+  // The script first, so that at equal times scripted events run before ticks (file order).
+  for (size_t i = 0; i < scenario_.events.size(); ++i) {
+    const ScriptedEvent* e = &scenario_.events[i];
+    if (e->at >= scenario_.duration) continue;
+    sim_.at(e->at, [this, e] { apply(*e); });
+  }
+  if (scenario_.failures.task_mtbf) arm_random_failure(FailoverCause::task);
+  if (scenario_.failures.jobmanager_mtbf) arm_random_failure(FailoverCause::jobmanager);
+  coordinator_->start_scheduler();
+
+  sim_.run_until(scenario_.duration);
+
+  progress_.settle(scenario_.duration);
+  const CheckpointConfig& config = coordinator_->config();
+  const double final_lag = progress_.lag_bytes(scenario_.duration);
+  events::RunFinished fin{status_,
+                          config.interval(),
+                          config.timeout(),
+                          config.min_pause(),
+                          scenario_.checkpointing.max_concurrent,
+                          scenario_.checkpointing.tolerable_failed_checkpoints,
+                          static_cast<int64_t>(std::llround(progress_.max_lag_bytes())),
+                          static_cast<int64_t>(std::llround(final_lag)),
+                          progress_.max_lag(),
+                          progress_.as_time(final_lag),
+                          static_cast<int64_t>(std::llround(progress_.replayed_bytes())),
+                          progress_.replayed_time(),
+                          fingerprint_.hex(),
+                          sim_.events_run()};
+  observer_.on_event(DomainEvent{sim_.now(), fin});
+}
+
+void Job::apply(const ScriptedEvent& e) {
+  std::visit(
+      [this](const auto& what) {
+        using T = std::decay_t<decltype(what)>;
+        if constexpr (std::is_same_v<T, StorageChange>) {
+          storage_->change(what);
+          emit(events::StorageChanged{storage_->bandwidth(), storage_->per_task_bandwidth(),
+                                      storage_->latency()});
+        } else if constexpr (std::is_same_v<T, LoadChange>) {
+          change_load(what);
+        } else if constexpr (std::is_same_v<T, PatchRequest>) {
+          coordinator_->patch(what);
+        } else {
+          fail_over(what == FailureKind::task ? FailoverCause::task : FailoverCause::jobmanager);
+        }
+      },
+      e.what);
+}
+
+void Job::change_load(const LoadChange& change) {
+  const int op = graph_.operator_index(change.operator_name);
+  const int32_t first = graph_.first_subtask(op);
+  const int parallelism = graph_.operators()[static_cast<size_t>(op)].parallelism;
+  for (int i = 0; i < parallelism; ++i) {
+    if (change.subtask && *change.subtask != i) continue;
+    const auto s = static_cast<size_t>(first + i);
+    if (change.rate) loads_.rate[s] = *change.rate;
+    if (change.capacity) loads_.capacity[s] = *change.capacity;
+  }
+  Flow old = std::move(flow_);
+  flow_ = compute_flow(graph_, loads_, scenario_.network);
+  progress_.set_rates(now(), flow_.nominal_input, flow_.catch_up_rate());
+  std::vector<CheckpointRun*> runs;
+  for (uint32_t slot = 0; CheckpointRun* run = coordinator_->run_in_slot(slot); ++slot)
+    if (run->tasks_active) runs.push_back(run);
+  for (CheckpointRun* run : runs) tasks_->on_flow_change(*run, old);
+  emit(events::LoadChanged{change.operator_name, change.subtask.value_or(-1),
+                           change.rate.value_or(-1), change.capacity.value_or(-1), flow_.throttle});
+}
+
+void Job::on_upload_finished(uint64_t tag) {
+  CheckpointRun* run = coordinator_->run_in_slot(static_cast<uint32_t>(tag >> 32));
+  if (run) tasks_->on_upload_finished(*run, static_cast<int32_t>(tag & 0xFFFFFFFFu));
+}
+
+void Job::fail_over(FailoverCause cause) {
+  if (status_ == JobStatus::FAILED) return;
+  const Time now = sim_.now();
+  const bool was_stalled = status_ == JobStatus::RESTARTING || !tasks_running_;
+  restart_timer_.cancel();
+  recovery_timer_.cancel();
+  const RestorePoint& restore = coordinator_->restore_point();
+  // The position rewinds to what the restored checkpoint had processed at its trigger.
+  progress_.rewind(now, restore.id >= 0 ? restore.processed_at_trigger : 0.0);
+  if (!was_stalled) progress_.stall(now);
+  tasks_running_ = false;
+
+  const std::optional<Duration> delay = restart_.on_failure(now);
+  emit(events::FailoverStarted{cause, delay.value_or(-1), restore.id});
+  if (status_ != JobStatus::RESTARTING) {
+    status_ = JobStatus::RESTARTING;
+    emit(events::JobStatusChanged{JobStatus::RESTARTING});
+  }
+  coordinator_->stop_scheduler();
+  if (cause == FailoverCause::jobmanager)
+    coordinator_->reload_configuration(scenario_.config.persist_overrides);
+  if (!delay) {
+    status_ = JobStatus::FAILED;
+    emit(events::JobStatusChanged{JobStatus::FAILED});
+    task_failure_timer_.cancel();
+    jobmanager_failure_timer_.cancel();
+    return;
+  }
+  restart_timer_.arm_at(now + *delay);
+}
+
+void Job::on_restart() {
+  status_ = JobStatus::RUNNING;
+  emit(events::JobStatusChanged{JobStatus::RUNNING});
+  coordinator_->start_scheduler();
+  // The subtasks download the restored state, then deploy; only then are they RUNNING.
+  const RestorePoint& restore = coordinator_->restore_point();
+  Duration download = 0;
+  const double bw = scenario_.recovery.download_bandwidth;
+  if (restore.id >= 0 && restore.state_size > 0 && !std::isinf(bw)) {
+    download = bw <= 0 ? sim::kNever / 4
+                       : static_cast<Duration>(std::ceil(static_cast<double>(restore.state_size) / bw * 1e6));
+  }
+  recovery_download_ = download;
+  recovery_timer_.arm_at(sim_.now() + download + scenario_.recovery.deploy);
+}
+
+void Job::on_recovered() {
+  tasks_running_ = true;
+  progress_.resume(sim_.now());
+  emit(events::TasksRunning{recovery_download_});
+}
+
+void Job::on_random_failure(FailoverCause cause) {
+  fail_over(cause);
+  if (status_ != JobStatus::FAILED) arm_random_failure(cause);
+}
+
+void Job::arm_random_failure(FailoverCause cause) {
+  const bool task = cause == FailoverCause::task;
+  const Duration mtbf = task ? *scenario_.failures.task_mtbf : *scenario_.failures.jobmanager_mtbf;
+  sim::RandomStream& rng = task ? task_failures_ : jobmanager_failures_;
+  const double gap = std::ceil(rng.exponential(static_cast<double>(mtbf)));
+  (task ? task_failure_timer_ : jobmanager_failure_timer_)
+      .arm_at(sim_.now() + std::max<Duration>(1, static_cast<Duration>(std::min(gap, 4e18))));
+}
+
+void run_scenario(const Scenario& scenario, Observer& observer) {
+  auto built = JobGraph::build(scenario.operators, scenario.edges);
+  const JobGraph& graph = std::get<JobGraph>(built);
+  Job job(scenario, graph, observer);
+  job.run();
+}
+
+}  // namespace ckptsim::model

@@ -1,0 +1,83 @@
+// A running job: it wires the graph, flow, storage, coordinator, tasks and failure handling onto
+// one simulation, runs the scenario's script, and emits the domain events (SPEC sections 2-6).
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include "model/coordinator.hpp"
+#include "model/events.hpp"
+#include "model/flow.hpp"
+#include "model/job_graph.hpp"
+#include "model/progress.hpp"
+#include "model/restart_strategy.hpp"
+#include "model/storage.hpp"
+#include "model/tasks.hpp"
+#include "sim/fingerprint.hpp"
+#include "sim/simulation.hpp"
+
+namespace ckptsim::model {
+
+class Job : public UploadListener {
+ public:
+  // `graph` must be built from the scenario's operators and edges (JobGraph::build).
+  Job(const Scenario& scenario, const JobGraph& graph, Observer& observer);
+  ~Job() override;
+
+  // Simulates [0, duration) and ends with RunFinished. Call once.
+  void run();
+  // Stops the run early (e.g. from a progress callback); RunFinished still comes.
+  sim::Simulation& simulation() { return sim_; }
+
+  // --- services for the parts ---
+  Time now() const { return sim_.now(); }
+  void emit(EventBody body);
+  const Scenario& scenario() const { return scenario_; }
+  const JobGraph& graph() const { return graph_; }
+  const Flow& flow() const { return flow_; }
+  Storage& storage() { return *storage_; }
+  Progress& progress() { return progress_; }
+  CheckpointCoordinator& coordinator() { return *coordinator_; }
+  TaskExecutor& tasks() { return *tasks_; }
+  JobStatus status() const { return status_; }
+  bool all_tasks_running() const { return status_ == JobStatus::RUNNING && tasks_running_; }
+
+  // A failover at now (task failure, JobManager failure, or tolerable failures exceeded).
+  void fail_over(FailoverCause cause);
+
+  void on_upload_finished(uint64_t tag) override;
+
+ private:
+  void apply(const ScriptedEvent& e);
+  void change_load(const LoadChange& change);
+  void on_restart();
+  void on_recovered();
+  void arm_random_failure(FailoverCause cause);
+  void on_random_failure(FailoverCause cause);
+
+  const Scenario& scenario_;
+  const JobGraph& graph_;
+  Observer& observer_;
+  sim::Simulation sim_;
+  sim::Fingerprint fingerprint_;
+  Loads loads_;
+  Flow flow_;
+  Progress progress_;
+  std::unique_ptr<Storage> storage_;
+  std::unique_ptr<TaskExecutor> tasks_;
+  std::unique_ptr<CheckpointCoordinator> coordinator_;
+  RestartStrategy restart_;
+  sim::RandomStream task_failures_, jobmanager_failures_;
+
+  JobStatus status_ = JobStatus::RUNNING;
+  bool tasks_running_ = true;
+  Duration recovery_download_ = 0;
+  sim::Timer restart_timer_, recovery_timer_;
+  sim::Timer task_failure_timer_, jobmanager_failure_timer_;  // Poisson failures
+};
+
+// Builds the graph and runs a scenario that the loader already validated.
+void run_scenario(const Scenario& scenario, Observer& observer);
+
+}  // namespace ckptsim::model

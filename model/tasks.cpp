@@ -1,0 +1,298 @@
+#include "model/tasks.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "model/job.hpp"
+
+namespace ckptsim::model {
+
+namespace {
+
+// Time to move `bytes` at `rate` bytes/s, rounded up to the next whole microsecond.
+Time drain_end(Time since, double bytes, double rate) {
+  if (since == sim::kNever) return sim::kNever;
+  if (bytes <= 0) return since;
+  if (rate <= 0) return sim::kNever;
+  if (std::isinf(rate)) return since;
+  const double us = std::ceil(bytes / rate * 1e6);
+  if (us >= 9.0e18) return sim::kNever;
+  return since + static_cast<Time>(us);
+}
+
+// Bytes still ahead of a barrier at time t (it entered the channel at `since` with `ahead`).
+double ahead_at(double ahead, Time since, double rate, Time t) {
+  if (since == sim::kNever || t <= since) return ahead;
+  if (std::isinf(rate)) return 0;
+  return std::max(0.0, ahead - rate * static_cast<double>(t - since) / 1e6);
+}
+
+uint64_t upload_tag(uint32_t slot, int32_t subtask) {
+  return (static_cast<uint64_t>(slot) << 32) | static_cast<uint32_t>(subtask);
+}
+
+}  // namespace
+
+TaskExecutor::TaskExecutor(Job& job, const Scenario& scenario) : job_(job), scenario_(scenario) {
+  const JobGraph& g = job.graph();
+  state_rng_index_.assign(static_cast<size_t>(g.subtask_count()), -1);
+  for (int32_t s = 0; s < g.subtask_count(); ++s) {
+    const OperatorSpec& op = g.operators()[static_cast<size_t>(g.operator_of(s))];
+    if (op.state.is_constant()) continue;
+    state_rng_index_[static_cast<size_t>(s)] = static_cast<int32_t>(state_rng_.size());
+    state_rng_.emplace_back(scenario.seed, scenario.replication,
+                            fmt::format("state/{}/{}", op.name, g.index_in_operator(s)));
+  }
+}
+
+int64_t TaskExecutor::draw_state(int32_t s) {
+  const JobGraph& g = job_.graph();
+  const OperatorSpec& op = g.operators()[static_cast<size_t>(g.operator_of(s))];
+  const int32_t k = state_rng_index_[static_cast<size_t>(s)];
+  const double v = k < 0 ? op.state.a : op.state.sample(state_rng_[static_cast<size_t>(k)]);
+  return static_cast<int64_t>(std::llround(std::max(0.0, v)));
+}
+
+void TaskExecutor::start(CheckpointRun& run, Time rpc_arrival) {
+  const JobGraph& g = job_.graph();
+  run.tasks_active = true;
+  run.subtasks.assign(static_cast<size_t>(g.subtask_count()), SubtaskRun{});
+  run.channel_ahead.assign(static_cast<size_t>(g.channel_count()), 0.0);
+  run.channel_since.assign(static_cast<size_t>(g.channel_count()), sim::kNever);
+  const bool unaligned_sources = scenario_.checkpointing.unaligned_checkpoints &&
+                                 scenario_.checkpointing.aligned_checkpoint_timeout == 0;
+  for (int32_t s = 0; s < g.subtask_count(); ++s) {
+    SubtaskRun& st = run.subtasks[static_cast<size_t>(s)];
+    st.state_size = draw_state(s);
+    if (g.is_source(g.operator_of(s))) {
+      st.first = st.last = st.snapshot = rpc_arrival;
+      st.unaligned = unaligned_sources;
+    }
+  }
+  plan(run, nullptr);
+
+  // Job-level approximation of the sync phase: processing stops from the first snapshot of a
+  // subtask with a sync phase to the last end of one.
+  Time stall_begin = sim::kNever, stall_end = 0;
+  for (int32_t s = 0; s < g.subtask_count(); ++s) {
+    const SubtaskRun& st = run.subtasks[static_cast<size_t>(s)];
+    if (st.snapshot == sim::kNever || st.sync_end == st.snapshot) continue;
+    stall_begin = std::min(stall_begin, st.snapshot);
+    stall_end = std::max(stall_end, st.sync_end);
+  }
+  if (stall_begin != sim::kNever && stall_end != sim::kNever) {
+    Job* job = &job_;
+    job_.simulation().at(stall_begin, [job] { job->progress().stall(job->now()); });
+    job_.simulation().at(stall_end, [job] { job->progress().resume(job->now()); });
+  }
+}
+
+void TaskExecutor::plan(CheckpointRun& run, const Flow* old_flow) {
+  const JobGraph& g = job_.graph();
+  const Flow& flow = job_.flow();
+  const auto& cp = scenario_.checkpointing;
+  const Duration latency = scenario_.network.latency;
+  const Time now = job_.now();
+  const bool uc = cp.unaligned_checkpoints;
+  const Time aligned_deadline =
+      cp.aligned_checkpoint_timeout > 0 ? run.trigger_timestamp + cp.aligned_checkpoint_timeout
+                                        : sim::kNever;
+  const auto& channels = g.channels();
+  const auto& inputs = g.input_channels();
+  const auto& outputs = g.output_channels();
+
+  for (int32_t s : g.subtasks_in_topological_order()) {
+    SubtaskRun& st = run.subtasks[static_cast<size_t>(s)];
+    if (st.phase == SubtaskRun::Phase::acked || st.phase == SubtaskRun::Phase::stopped) continue;
+    // On a re-plan, a snapshot already taken stays as it was.
+    const bool decided = old_flow && st.snapshot != sim::kNever && st.snapshot <= now;
+    if (g.is_source(g.operator_of(s))) {
+      // fall through to the output side only
+    } else {
+      Time first = sim::kNever, last = 0, first_uc = sim::kNever;
+      for (int32_t k = g.inputs_begin(s); k < g.inputs_end(s); ++k) {
+        const int32_t c = inputs[static_cast<size_t>(k)];
+        const SubtaskRun& up = run.subtasks[static_cast<size_t>(channels[static_cast<size_t>(c)].from)];
+        double& ahead = run.channel_ahead[static_cast<size_t>(c)];
+        Time& since = run.channel_since[static_cast<size_t>(c)];
+        if (up.snapshot == sim::kNever) {
+          since = sim::kNever;  // the sender has not emitted its barrier (stalled)
+        } else if (since == sim::kNever || up.snapshot > now) {
+          // The barrier enters the channel when the sender snapshots: behind the channel's
+          // backlog, or overtaking it when the sender is unaligned.
+          since = up.snapshot;
+          ahead = up.unaligned ? 0.0 : flow.channel_backlog[static_cast<size_t>(c)];
+        } else if (old_flow && since <= now) {
+          // Re-timing: what drained so far drained at the old rate.
+          ahead = ahead_at(ahead, since, old_flow->channel_rate[static_cast<size_t>(c)], now);
+          since = now;
+        }
+        const Time drained = drain_end(since, ahead, flow.channel_rate[static_cast<size_t>(c)]);
+        const Time arrival = drained == sim::kNever ? sim::kNever : drained + latency;
+        first = std::min(first, arrival);
+        last = std::max(last, arrival);
+        if (up.unaligned) first_uc = std::min(first_uc, arrival);
+      }
+      st.first = first;
+      st.last = last;
+      if (!decided) {
+        Time snap;
+        bool unaligned = false;
+        if (!uc) {
+          snap = last;
+        } else if (cp.aligned_checkpoint_timeout == 0) {
+          snap = first;
+          unaligned = first != sim::kNever;
+        } else {
+          // Start aligned; switch at trigger + aligned timeout, or when an unaligned barrier
+          // arrives from upstream.
+          snap = last;
+          const Time timed_out = first == sim::kNever ? sim::kNever : std::max(first, aligned_deadline);
+          if (timed_out < snap) snap = timed_out;
+          if (first_uc < snap) snap = first_uc;
+          unaligned = snap < last;
+        }
+        st.snapshot = snap;
+        st.unaligned = unaligned;
+      }
+    }
+    if (decided) continue;  // snapshot taken: its upload size is fixed
+    // In-flight bytes (unaligned only): the receiver persists what is still ahead of barriers
+    // that have not arrived; an unaligned sender persists its output backlog. Each byte once.
+    double inflight = 0;
+    if (st.unaligned && st.snapshot != sim::kNever) {
+      if (!g.is_source(g.operator_of(s))) {
+        for (int32_t k = g.inputs_begin(s); k < g.inputs_end(s); ++k) {
+          const int32_t c = inputs[static_cast<size_t>(k)];
+          const SubtaskRun& up = run.subtasks[static_cast<size_t>(channels[static_cast<size_t>(c)].from)];
+          if (up.unaligned) continue;
+          const Time since = run.channel_since[static_cast<size_t>(c)];
+          if (since == sim::kNever || since > st.snapshot) {
+            inflight += flow.channel_backlog[static_cast<size_t>(c)];
+          } else {
+            inflight += ahead_at(run.channel_ahead[static_cast<size_t>(c)], since,
+                                 flow.channel_rate[static_cast<size_t>(c)], st.snapshot);
+          }
+        }
+      }
+      for (int32_t k = g.outputs_begin(s); k < g.outputs_end(s); ++k)
+        inflight += flow.channel_backlog[static_cast<size_t>(outputs[static_cast<size_t>(k)])];
+    }
+    const OperatorSpec& op = g.operators()[static_cast<size_t>(g.operator_of(s))];
+    st.inflight_size = static_cast<int64_t>(std::llround(inflight));
+    st.upload_size = static_cast<int64_t>(std::llround(static_cast<double>(st.state_size) *
+                                                       op.incremental)) +
+                     st.inflight_size;
+    st.sync_end = st.snapshot == sim::kNever ? sim::kNever : st.snapshot + op.sync_phase;
+  }
+
+  // Upload starts, in time order (ties by subtask index).
+  run.total_upload = 0;
+  run.starts.clear();
+  for (int32_t s = 0; s < g.subtask_count(); ++s) {
+    SubtaskRun& st = run.subtasks[static_cast<size_t>(s)];
+    run.total_upload += st.upload_size;
+    if (st.phase == SubtaskRun::Phase::waiting && st.sync_end != sim::kNever)
+      run.starts.emplace_back(st.sync_end, s);
+    if (st.phase == SubtaskRun::Phase::awaiting_barriers && old_flow) {
+      ++st.ack_generation;
+      if (st.last != sim::kNever) schedule_ack(run, s, std::max(st.last, now) + cp.rpc_latency);
+    }
+  }
+  std::sort(run.starts.begin(), run.starts.end());
+  run.next_start = 0;
+  if (run.starts.empty())
+    run.wave.cancel();
+  else
+    run.wave.arm_at(run.starts.front().first);
+}
+
+void TaskExecutor::on_wave(CheckpointRun& run) {
+  if (!run.tasks_active) return;
+  const Time now = job_.now();
+  const int64_t id = run.id;
+  while (run.next_start < run.starts.size() && run.starts[run.next_start].first <= now) {
+    const int32_t s = run.starts[run.next_start++].second;
+    if (run.subtasks[static_cast<size_t>(s)].phase != SubtaskRun::Phase::waiting) continue;
+    begin_upload(run, s);
+    if (run.id != id || !run.tasks_active) return;  // the run ended meanwhile
+  }
+  if (run.next_start < run.starts.size()) run.wave.arm_at(run.starts[run.next_start].first);
+}
+
+void TaskExecutor::begin_upload(CheckpointRun& run, int32_t s) {
+  SubtaskRun& st = run.subtasks[static_cast<size_t>(s)];
+  if (st.upload_size > 0) {
+    st.phase = SubtaskRun::Phase::uploading;
+    st.upload = job_.storage().start(upload_tag(run.slot, s), st.upload_size);
+  } else {
+    // Nothing to upload: acknowledge straight after the sync phase, no storage round trip.
+    upload_done(run, s);
+  }
+}
+
+void TaskExecutor::on_upload_finished(CheckpointRun& run, int32_t s) {
+  if (!run.tasks_active) return;
+  upload_done(run, s);
+}
+
+void TaskExecutor::upload_done(CheckpointRun& run, int32_t s) {
+  const Time now = job_.now();
+  SubtaskRun& st = run.subtasks[static_cast<size_t>(s)];
+  st.uploaded = st.upload_size;
+  st.upload_end = now;
+  st.phase = SubtaskRun::Phase::awaiting_barriers;
+  // An unaligned subtask finishes only when every barrier has arrived.
+  if (st.last == sim::kNever) return;  // stalled: a flow change re-times it
+  schedule_ack(run, s, std::max(st.last, now) + scenario_.checkpointing.rpc_latency);
+}
+
+void TaskExecutor::schedule_ack(CheckpointRun& run, int32_t s, Time at) {
+  const uint32_t slot = run.slot;
+  const int64_t id = run.id;
+  const uint8_t generation = run.subtasks[static_cast<size_t>(s)].ack_generation;
+  job_.simulation().at(at, [this, slot, id, s, generation] { on_ack(slot, id, s, generation); });
+}
+
+void TaskExecutor::on_ack(uint32_t slot, int64_t id, int32_t s, uint8_t generation) {
+  CheckpointRun* run = job_.coordinator().run_in_slot(slot);
+  if (!run || run->id != id || !run->tasks_active) return;
+  SubtaskRun& st = run->subtasks[static_cast<size_t>(s)];
+  if (st.phase != SubtaskRun::Phase::awaiting_barriers || st.ack_generation != generation) return;
+  st.phase = SubtaskRun::Phase::acked;
+  job_.coordinator().acknowledge(*run, s);
+}
+
+int64_t TaskExecutor::stop(CheckpointRun& run) {
+  run.wave.cancel();
+  run.tasks_active = false;
+  int64_t wasted = 0;
+  for (SubtaskRun& st : run.subtasks) {
+    if (st.phase == SubtaskRun::Phase::uploading) {
+      st.uploaded = job_.storage().stop(st.upload);
+      st.phase = SubtaskRun::Phase::stopped;
+    }
+    wasted += st.uploaded;
+  }
+  return wasted;
+}
+
+int64_t TaskExecutor::persisted(const CheckpointRun& run) const {
+  int64_t total = 0;
+  for (const SubtaskRun& st : run.subtasks) {
+    if (st.phase == SubtaskRun::Phase::uploading)
+      total += job_.storage().persisted(st.upload);
+    else
+      total += st.uploaded;
+  }
+  return total;
+}
+
+void TaskExecutor::on_flow_change(CheckpointRun& run, const Flow& old_flow) {
+  if (!run.tasks_active) return;
+  plan(run, &old_flow);
+}
+
+}  // namespace ckptsim::model

@@ -1,0 +1,54 @@
+// The task side of every subtask (SPEC section 5): barriers through the channels, alignment
+// (aligned, unaligned, aligned-checkpoint timeout), the sync phase, the async upload and the
+// acknowledgement.
+//
+// Cost: barrier arrivals are computed by arithmetic when a checkpoint starts, not simulated one
+// event per channel. For each channel the model keeps the bytes still ahead of the barrier and
+// the instant they were measured; the arrival follows from the channel's flow rate. Only a flow
+// change re-times them (bytes drained so far at the old rate, the rest at the new one). Events
+// are scheduled per subtask only where its state changes: upload start, upload end, ack.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "model/checkpoint_run.hpp"
+#include "model/flow.hpp"
+#include "sim/rng.hpp"
+
+namespace ckptsim::model {
+
+class Job;
+
+class TaskExecutor {
+ public:
+  TaskExecutor(Job& job, const Scenario& scenario);
+
+  // The trigger RPC reaches the sources at `rpc_arrival` (>= now): plan the barrier wave.
+  void start(CheckpointRun& run, Time rpc_arrival);
+  // The abort notice reached the tasks: stop uploads. Returns every byte the run uploaded.
+  int64_t stop(CheckpointRun& run);
+  // The flow changed at now: re-time the barriers still in channels.
+  void on_flow_change(CheckpointRun& run, const Flow& old_flow);
+  void on_upload_finished(CheckpointRun& run, int32_t subtask);
+  // The run's wave timer fired: start the uploads whose sync phase ended.
+  void on_wave(CheckpointRun& run);
+  // Bytes persisted by the run right now (finished uploads + progress of running ones).
+  int64_t persisted(const CheckpointRun& run) const;
+
+ private:
+  void plan(CheckpointRun& run, const Flow* old_flow);
+  void begin_upload(CheckpointRun& run, int32_t s);
+  void upload_done(CheckpointRun& run, int32_t s);
+  void schedule_ack(CheckpointRun& run, int32_t s, Time at);
+  void on_ack(uint32_t slot, int64_t id, int32_t s, uint8_t generation);
+  int64_t draw_state(int32_t s);
+
+  Job& job_;
+  const Scenario& scenario_;
+  // One stream per subtask whose state varies: "state/<operator>/<subtask index>".
+  std::vector<sim::RandomStream> state_rng_;
+  std::vector<int32_t> state_rng_index_;  // per subtask, -1 when its state is constant
+};
+
+}  // namespace ckptsim::model

@@ -1,0 +1,245 @@
+// The coordinator rules of SPEC section 4, each pinned by a small hand-computed scenario.
+#define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
+#include <doctest/doctest.h>
+
+#include "tests/model_fixture.hpp"
+
+using namespace ckptsim::testing;
+
+TEST_CASE("SPEC worked example: a checkpoint created at t completes at t + 1 ms + 1 s") {
+  Collector c = run(chain());
+  auto done = c.all<events::CheckpointCompleted>();
+  REQUIRE(done.size() == 1);
+  CHECK(done[0].first == 1001 * kMillisecond);
+  CHECK(done[0].second.trigger_timestamp == 0);
+  CHECK(done[0].second.latest_ack_timestamp == 1001 * kMillisecond);
+  CHECK(done[0].second.latest_ack_timestamp - done[0].second.trigger_timestamp == 1001 * kMillisecond);
+  CHECK(done[0].second.checkpointed_size == 100000000);
+  CHECK(done[0].second.start_delay == 1 * kMillisecond);
+  CHECK(done[0].second.type == CheckpointType::CHECKPOINT);
+  CHECK_FALSE(done[0].second.rescued);
+}
+
+TEST_CASE("requests pile up during a long checkpoint and then start back to back") {
+  Scenario s = chain(250 * MB);  // 2.5 s per checkpoint
+  s.network.latency = 0;
+  s.checkpointing.interval = 1 * kSecond;
+  s.duration = 10 * kSecond;
+  Collector c = run(s);
+  CHECK(c.created(1) == 0);
+  CHECK(c.created(2) == 2500 * kMillisecond);
+  CHECK(c.created(3) == 5000 * kMillisecond);
+  CHECK(c.created(4) == 7500 * kMillisecond);
+  CHECK(c.created(5) == -1);
+  CHECK(c.ended(1) == 2500 * kMillisecond);
+  CHECK(c.ended(3) == 7500 * kMillisecond);
+  CHECK(c.ended(4) == -1);  // still in progress at the end
+  CHECK(c.count<events::PeriodicTick>() == 10);
+}
+
+TEST_CASE("min-pause drops the head and re-anchors the timer at last completion + min-pause") {
+  Scenario s = chain(250 * MB);
+  s.network.latency = 0;
+  s.checkpointing.interval = 1 * kSecond;
+  s.checkpointing.min_pause = 2 * kSecond;  // base interval = 2 s
+  s.duration = 10 * kSecond;
+  Collector c = run(s);
+  CHECK(c.created(1) == 0);
+  CHECK(c.ended(1) == 2500 * kMillisecond);
+  CHECK(c.created(2) == 4500 * kMillisecond);
+  CHECK(c.ended(2) == 7000 * kMillisecond);
+  CHECK(c.created(3) == 9000 * kMillisecond);
+  auto drops = c.all<events::RequestDropped>();
+  REQUIRE(drops.size() == 2);
+  CHECK(drops[0].first == 2500 * kMillisecond);
+  CHECK(drops[0].second.reason == FailureReason::MINIMUM_TIME_BETWEEN_CHECKPOINTS);
+  CHECK(drops[1].first == 7000 * kMillisecond);
+  auto moved = c.all<events::TriggerRescheduled>();
+  REQUIRE(moved.size() == 2);
+  CHECK(moved[0].second.next_tick == 4500 * kMillisecond);
+  CHECK(moved[1].second.next_tick == 9000 * kMillisecond);
+}
+
+TEST_CASE("the (N+1)-th counted expiry trips a failover; requests fail until tasks run") {
+  Scenario s = chain(1000 * MB);  // 10 s upload, never done within the timeout
+  s.checkpointing.timeout = 1 * kSecond;
+  s.checkpointing.interval = 2 * kSecond;
+  s.checkpointing.tolerable_failed_checkpoints = 2;
+  s.duration = 20 * kSecond;
+  Collector c = run(s);
+  auto counted = c.all<events::FailureCounted>();
+  REQUIRE(counted.size() == 4);
+  CHECK(counted[0].first == 1 * kSecond);
+  CHECK(counted[0].second.count == 1);
+  CHECK(counted[1].first == 3 * kSecond);
+  CHECK(counted[2].first == 5 * kSecond);
+  CHECK(counted[2].second.count == 3);
+  // The trip cleared the counter: checkpoint 4 (17 s) expires at 18 s and counts 1 again.
+  CHECK(counted[3].first == 18 * kSecond);
+  CHECK(counted[3].second.count == 1);
+  auto failovers = c.all<events::FailoverStarted>();
+  REQUIRE(failovers.size() == 1);
+  CHECK(failovers[0].first == 5 * kSecond);
+  CHECK(failovers[0].second.cause == FailoverCause::checkpoint_failures);
+  CHECK(failovers[0].second.restore_checkpoint == -1);
+  // Restart after 10 s; the fresh first tick at 15 s precedes the (instant) deploy.
+  auto drops = c.all<events::RequestDropped>();
+  REQUIRE(drops.size() == 1);
+  CHECK(drops[0].first == 15 * kSecond);
+  CHECK(drops[0].second.reason == FailureReason::NOT_ALL_REQUIRED_TASKS_RUNNING);
+  CHECK(c.created(4) == 17 * kSecond);
+  for (const auto& [t, f] : c.all<events::CheckpointFailed>()) {
+    CHECK(f.reason == FailureReason::CHECKPOINT_EXPIRED);
+    CHECK(f.counted);
+    CHECK(f.persisted_fraction == doctest::Approx((t - f.trigger_timestamp - 1000) / 1e7));
+  }
+}
+
+TEST_CASE("failover timeline: restart delay, then download + deploy, then a fresh initial delay") {
+  Scenario s = chain(100 * MB);
+  s.checkpointing.interval = 10 * kSecond;
+  s.recovery.download_bandwidth = 50 * MB;  // 2 s for 100 MB
+  s.recovery.deploy = 3 * kSecond;
+  s.duration = 60 * kSecond;
+  s.events.push_back(ScriptedEvent{15 * kSecond, FailureKind::task, {}});
+  Collector c = run(s);
+  CHECK(c.ended(1) == 1001 * kMillisecond);
+  CHECK(c.ended(2) == 11001 * kMillisecond);
+  auto status = c.all<events::JobStatusChanged>();
+  REQUIRE(status.size() == 3);
+  CHECK(status[1].first == 15 * kSecond);
+  CHECK(status[1].second.status == JobStatus::RESTARTING);
+  CHECK(status[2].first == 25 * kSecond);
+  CHECK(status[2].second.status == JobStatus::RUNNING);
+  auto running = c.all<events::TasksRunning>();
+  REQUIRE(running.size() == 1);
+  CHECK(running[0].first == 30 * kSecond);
+  CHECK(running[0].second.download == 2 * kSecond);
+  auto failovers = c.all<events::FailoverStarted>();
+  CHECK(failovers[0].second.restore_checkpoint == 2);
+  CHECK(failovers[0].second.restart_delay == 10 * kSecond);
+  CHECK(c.created(3) == 35 * kSecond);
+  // Position: 15 MB processed at the failure, 10 MB at checkpoint 2's trigger.
+  const auto& fin = c.finished();
+  CHECK(fin.replayed_bytes == 5000000);
+  CHECK(fin.replayed_time == 5 * kSecond);
+  CHECK(fin.max_lag_bytes == 20000000);  // 30 s arrived - 10 MB restored, at 30 s
+  CHECK(fin.max_lag == 20 * kSecond);
+  CHECK(fin.final_lag_bytes == 0);  // unlimited capacity catches up at once
+}
+
+TEST_CASE("a failover during a restart restarts the restart; none ends FAILED") {
+  Scenario s = chain(1 * MB);
+  s.checkpointing.interval = 10 * kSecond;
+  s.duration = 60 * kSecond;
+  s.events.push_back(ScriptedEvent{5 * kSecond, FailureKind::task, {}});
+  s.events.push_back(ScriptedEvent{8 * kSecond, FailureKind::task, {}});
+  Collector c = run(s);
+  auto status = c.all<events::JobStatusChanged>();
+  REQUIRE(status.size() == 3);
+  CHECK(status[2].first == 18 * kSecond);  // 8 s + 10 s
+  CHECK(c.count<events::FailoverStarted>() == 2);
+
+  s.restart_strategy.type = RestartStrategySpec::Type::none;
+  Collector d = run(s);
+  CHECK(d.all<events::JobStatusChanged>().back().second.status == JobStatus::FAILED);
+  CHECK(d.finished().job_status == JobStatus::FAILED);
+  CHECK(d.count<events::PeriodicTick>() == 1);  // the tick at 0 only
+}
+
+TEST_CASE("aligned barriers wait behind backlogs; unaligned ones overtake and persist them") {
+  // src 10 MB/s -> agg 5 MB/s: θ = 0.5, the channel is full (1 MB) and drains at 5 MB/s.
+  Scenario s = chain(100 * MB);
+  s.operators[0].rate = 10 * MB;
+  s.operators[1].capacity = 5 * MB;
+  s.network.buffer_per_channel = 1000000;
+  SUBCASE("aligned: 1 MB at 5 MB/s = 200 ms + 1 ms latency") {
+    Collector c = run(s);
+    auto done = c.all<events::CheckpointCompleted>();
+    REQUIRE(done.size() == 1);
+    CHECK(done[0].second.start_delay == 201 * kMillisecond);
+    CHECK(done[0].first == 1201 * kMillisecond);
+    CHECK(done[0].second.type == CheckpointType::CHECKPOINT);
+  }
+  SUBCASE("unaligned: the barrier overtakes, the source persists its 1 MB output backlog") {
+    s.checkpointing.unaligned_checkpoints = true;
+    Collector c = run(s);
+    auto done = c.all<events::CheckpointCompleted>();
+    REQUIRE(done.size() == 1);
+    CHECK(done[0].second.start_delay == 1 * kMillisecond);
+    CHECK(done[0].second.checkpointed_size == 101000000);
+    CHECK(done[0].second.type == CheckpointType::UNALIGNED_CHECKPOINT);
+    // 0-1 ms: the source alone (0.1 MB); then 50 MB/s each: the source's last 0.9 MB ends at
+    // 19 ms; agg has 0.9 MB by then, its last 99.1 MB at 100 MB/s end at 1010 ms.
+    CHECK(done[0].first == 1010 * kMillisecond);
+  }
+}
+
+TEST_CASE("aligned-checkpoint timeout, measured from the trigger, switches to unaligned") {
+  // s1 (1 MB/s) and s2 (10 MB/s) -> agg (5.5 MB/s): θ = 0.5; both input channels are full
+  // (1 MB each) and drain at 0.5 MB/s and 5 MB/s: barriers arrive at 2001 ms and 201 ms.
+  Scenario s = chain(100 * MB);
+  OperatorSpec s2 = s.operators[0];
+  s2.name = "src2";
+  s2.rate = 10 * MB;
+  s.operators.insert(s.operators.begin() + 1, s2);
+  s.operators[2].capacity = 5.5 * MB;
+  s.edges.push_back(EdgeSpec{"src2", "agg", Partitioning::forward, {}});
+  s.network.buffer_per_channel = 1000000;
+  SUBCASE("aligned") {
+    Collector c = run(s);
+    auto acks = c.all<events::SubtaskAcknowledged>();
+    auto done = c.all<events::CheckpointCompleted>();
+    REQUIRE(done.size() == 1);
+    CHECK(done[0].second.alignment_duration == 1800 * kMillisecond);
+    CHECK(done[0].second.start_delay == 201 * kMillisecond);
+    CHECK(done[0].first == 3001 * kMillisecond);
+  }
+  SUBCASE("timeout 500 ms: agg switches at 500 ms and persists 0.75 MB still ahead on s1") {
+    s.checkpointing.unaligned_checkpoints = true;
+    s.checkpointing.aligned_checkpoint_timeout = 500 * kMillisecond;
+    Collector c = run(s);
+    const events::SubtaskAcknowledged* agg = nullptr;
+    auto acks = c.all<events::SubtaskAcknowledged>();
+    for (const auto& [t, a] : acks)
+      if (a.subtask == 2) agg = &a;
+    REQUIRE(agg != nullptr);
+    CHECK(agg->snapshot == 500 * kMillisecond);
+    CHECK(agg->unaligned);
+    CHECK(agg->inflight_size == 750000);
+    CHECK(agg->upload_end == 1507500);  // 100.75 MB from 500 ms at 100 MB/s
+    auto done = c.all<events::CheckpointCompleted>();
+    REQUIRE(done.size() == 1);
+    CHECK(done[0].second.type == CheckpointType::UNALIGNED_CHECKPOINT);
+    CHECK(done[0].first == 2001 * kMillisecond);  // an unaligned subtask still waits for all barriers
+  }
+}
+
+TEST_CASE("a capacity drop mid-transit re-times the barrier; capacity 0 stalls it") {
+  Scenario s = chain(0);
+  s.operators[0].rate = 10 * MB;
+  s.operators[1].capacity = 5 * MB;
+  s.network.buffer_per_channel = 1000000;
+  s.network.latency = 0;
+  s.duration = 10 * kSecond;
+  SUBCASE("5 -> 2.5 MB/s at 100 ms: 0.5 MB drained, the other 0.5 MB takes 200 ms more") {
+    s.events.push_back(ScriptedEvent{100 * kMillisecond, LoadChange{"agg", {}, 2.5 * MB, {}}, {}});
+    Collector c = run(s);
+    CHECK(c.ended(1) == 300 * kMillisecond);
+  }
+  SUBCASE("capacity 0 at 100 ms stalls the barrier until 1 s, then 5 MB/s again") {
+    s.events.push_back(ScriptedEvent{100 * kMillisecond, LoadChange{"agg", {}, 0.0, {}}, {}});
+    s.events.push_back(ScriptedEvent{1 * kSecond, LoadChange{"agg", {}, 5 * MB, {}}, {}});
+    Collector c = run(s);
+    CHECK(c.ended(1) == 1100 * kMillisecond);
+  }
+}
+
+TEST_CASE("a storage bandwidth drop mid-upload stretches the upload exactly") {
+  Scenario s = chain(100 * MB);
+  s.network.latency = 0;
+  // 50 MB at 100 MB/s by 0.5 s, then 50 MB at 25 MB/s: 2 s more.
+  s.events.push_back(ScriptedEvent{500 * kMillisecond, StorageChange{25 * MB, {}, {}}, {}});
+  Collector c = run(s);
+  CHECK(c.ended(1) == 2500 * kMillisecond);
+}
