@@ -1,1 +1,50 @@
-int main() { return 0; }
+// ckptsim: a deterministic discrete-event simulator of Apache Flink checkpointing.
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "cli/commands.hpp"
+
+#ifndef CKPTSIM_VERSION
+#define CKPTSIM_VERSION "dev"
+#endif
+
+namespace {
+
+const char* kUsage =
+    "ckptsim " CKPTSIM_VERSION " - a deterministic simulator of Apache Flink checkpointing\n"
+    "\n"
+    "usage:\n"
+    "  ckptsim run SCENARIO [--seed N] [--set k=v]... [--out DIR] [--events] [--trace]\n"
+    "                       [--format table|json] [--progress]\n"
+    "  ckptsim validate SCENARIO...\n"
+    "  ckptsim compare SCENARIO --variant NAME:k=v[,k=v]... --variant ... [--seed N] [--set k=v]...\n"
+    "  ckptsim --help | --version\n"
+    "\n"
+    "exit codes: 0 ok, 1 an expectation failed, 2 usage or scenario error\n"
+    "`ckptsim COMMAND --help` describes each command's options.\n";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (args.empty()) {
+    std::cerr << kUsage;
+    return 2;
+  }
+  const std::string command = args.front();
+  std::vector<std::string> rest(args.begin() + 1, args.end());
+  if (command == "--help" || command == "-h" || command == "help") {
+    std::cout << kUsage;
+    return 0;
+  }
+  if (command == "--version" || command == "-V") {
+    std::cout << "ckptsim " CKPTSIM_VERSION "\n";
+    return 0;
+  }
+  if (command == "run") return ckptsim::cli::run_command(rest);
+  if (command == "validate") return ckptsim::cli::validate_command(rest);
+  if (command == "compare") return ckptsim::cli::compare_command(rest);
+  std::cerr << "ckptsim: unknown command '" << command << "'\n\n" << kUsage;
+  return 2;
+}

@@ -105,4 +105,8 @@ const char* type_name(const EventBody& body) {
   return std::visit([](const auto& e) { return name_of<std::decay_t<decltype(e)>>(); }, body);
 }
 
+void Fanout::on_event(const DomainEvent& e) {
+  for (Observer* o : observers_) o->on_event(e);
+}
+
 }  // namespace ckptsim::model

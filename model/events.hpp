@@ -241,4 +241,14 @@ class Observer {
   virtual void on_event(const DomainEvent& e) = 0;
 };
 
+// Forwards every event to several observers, in the order they were added.
+class Fanout : public Observer {
+ public:
+  void add(Observer& o) { observers_.push_back(&o); }
+  void on_event(const DomainEvent& e) override;
+
+ private:
+  std::vector<Observer*> observers_;
+};
+
 }  // namespace ckptsim::model

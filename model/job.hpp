@@ -27,7 +27,14 @@ class Job : public UploadListener {
 
   // Simulates [0, duration) and ends with RunFinished. Call once.
   void run();
-  // Stops the run early (e.g. from a progress callback); RunFinished still comes.
+  // Called `slices` times during run(), after each equal share of the virtual duration, with
+  // the virtual time reached and the kernel events run so far (for a progress display).
+  using ProgressCallback = void (*)(void* context, Time reached, uint64_t events_run);
+  void on_progress(ProgressCallback callback, void* context, int slices = 1000) {
+    progress_callback_ = callback;
+    progress_context_ = context;
+    progress_slices_ = slices;
+  }
   sim::Simulation& simulation() { return sim_; }
 
   // --- services for the parts ---
@@ -73,6 +80,9 @@ class Job : public UploadListener {
   JobStatus status_ = JobStatus::RUNNING;
   bool tasks_running_ = true;
   Duration recovery_download_ = 0;
+  ProgressCallback progress_callback_ = nullptr;
+  void* progress_context_ = nullptr;
+  int progress_slices_ = 1;
   sim::Timer restart_timer_, recovery_timer_;
   sim::Timer task_failure_timer_, jobmanager_failure_timer_;  // Poisson failures
 };

@@ -1,0 +1,14 @@
+// The ckptsim subcommands (SPEC section 8). Each returns the process exit code:
+// 0 success, 1 an expectation failed, 2 usage or scenario error.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace ckptsim::cli {
+
+int run_command(const std::vector<std::string>& args);
+int validate_command(const std::vector<std::string>& args);
+int compare_command(const std::vector<std::string>& args);
+
+}  // namespace ckptsim::cli

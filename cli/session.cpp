@@ -1,0 +1,90 @@
+#include "cli/session.hpp"
+
+#include <unistd.h>
+
+#include <chrono>
+#include <iostream>
+
+#include <fmt/format.h>
+
+#include "analysis/table.hpp"
+#include "model/job.hpp"
+#include "sim/units.hpp"
+
+namespace ckptsim::cli {
+
+std::optional<LoadedScenario> load_or_report(const std::string& path,
+                                             const std::vector<std::string>& overrides,
+                                             std::optional<uint64_t> seed) {
+  LoadResult result = load_scenario_file(path, overrides);
+  if (auto* errors = std::get_if<std::vector<ScenarioError>>(&result)) {
+    for (const ScenarioError& e : *errors) std::cerr << e.format() << "\n";
+    return std::nullopt;
+  }
+  LoadedScenario loaded = std::move(std::get<LoadedScenario>(result));
+  if (seed) loaded.scenario.seed = *seed;
+  return loaded;
+}
+
+namespace {
+
+// The --progress line. Wall-clock time only feeds this display, never a result.
+struct ProgressLine {
+  using Clock = std::chrono::steady_clock;
+  Clock::time_point start = Clock::now();
+  Clock::time_point last_print = start;
+  sim::Duration duration = 0;
+  bool tty = isatty(STDERR_FILENO) != 0;
+
+  static void callback(void* self, sim::Time reached, uint64_t events) {
+    static_cast<ProgressLine*>(self)->update(reached, events);
+  }
+  void update(sim::Time reached, uint64_t events) {
+    const auto now = Clock::now();
+    const bool done = reached >= duration;
+    if (!done && now - last_print < std::chrono::milliseconds(500)) return;
+    last_print = now;
+    const double wall = std::chrono::duration<double>(now - start).count();
+    const double speed = wall > 0 ? static_cast<double>(reached) / 1e6 / wall : 0;
+    const double eps = wall > 0 ? static_cast<double>(events) / wall : 0;
+    std::cerr << fmt::format("{}simulated {} of {} ({:.0f}%), {:.3g}x real time, {:.3g} M events/s{}",
+                             tty ? "\r" : "", analysis::human_duration(reached),
+                             analysis::human_duration(duration),
+                             100.0 * static_cast<double>(reached) / static_cast<double>(duration),
+                             speed, eps / 1e6, tty && !done ? "" : "\n");
+  }
+};
+
+}  // namespace
+
+void simulate(const model::Scenario& scenario, model::Fanout& observers, bool progress) {
+  auto built = model::JobGraph::build(scenario.operators, scenario.edges);
+  const model::JobGraph& graph = std::get<model::JobGraph>(built);
+  model::Job job(scenario, graph, observers);
+  ProgressLine line;
+  line.duration = scenario.duration;
+  if (progress) job.on_progress(&ProgressLine::callback, &line, 1000);
+  job.run();
+}
+
+std::vector<analysis::Expectation> to_analysis(const std::vector<Expectation>& expectations) {
+  std::vector<analysis::Expectation> out;
+  for (const Expectation& e : expectations) {
+    analysis::Expectation a;
+    a.kind = e.kind == Expectation::Kind::metric ? analysis::Expectation::Kind::metric
+                                                 : analysis::Expectation::Kind::checkpoint;
+    a.metric = e.metric;
+    a.op = e.op;
+    a.value = e.value;
+    a.value_text = e.value_text;
+    a.checkpoint = e.checkpoint;
+    a.status = e.status;
+    a.failure_reason = e.failure_reason;
+    a.rescued = e.rescued;
+    a.pos = e.pos;
+    out.push_back(std::move(a));
+  }
+  return out;
+}
+
+}  // namespace ckptsim::cli

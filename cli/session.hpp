@@ -1,0 +1,28 @@
+// Loading a scenario for a subcommand and running it with the requested observers: the glue
+// shared by run, compare and (later) sweep.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "analysis/expectations.hpp"
+#include "analysis/recorder.hpp"
+#include "cli/loader.hpp"
+#include "model/events.hpp"
+
+namespace ckptsim::cli {
+
+// Loads, prints every error to stderr (file:line:column) and returns empty on failure.
+std::optional<LoadedScenario> load_or_report(const std::string& path,
+                                             const std::vector<std::string>& overrides,
+                                             std::optional<uint64_t> seed);
+
+// Runs a loaded scenario through `observers` (the recorder is always first). With `progress`,
+// a status line goes to stderr while it runs.
+void simulate(const model::Scenario& scenario, model::Fanout& observers, bool progress);
+
+std::vector<analysis::Expectation> to_analysis(const std::vector<Expectation>& expectations);
+
+}  // namespace ckptsim::cli
