@@ -120,7 +120,8 @@ void write_table(std::ostream& os, const Recorder& rec,
     for (const auto& r : *expectations) passed += r.passed;
     o += fmt::format("\nexpectations  {}/{} hold\n", passed, expectations->size());
     for (const auto& r : *expectations)
-      o += fmt::format("  {} {}\n", r.passed ? "ok  " : "FAIL", describe(r));
+      o += r.passed ? fmt::format("  ok    {} (got {})\n", r.description, r.actual)
+                    : fmt::format("  FAIL  {}\n", describe(r));
   }
   os << o;
 }

@@ -12,9 +12,9 @@ using sim::kSecond;
 
 namespace {
 
-model::Scenario scenario(sim::Duration duration) {
+model::Scenario scenario(sim::Duration duration, std::string name = "t") {
   model::Scenario s;
-  s.name = "t";
+  s.name = std::move(name);  // (not a literal assignment: GCC 12 -O3 -Wrestrict false positive)
   s.seed = 7;
   s.duration = duration;
   s.checkpointing.interval = 10 * kSecond;
