@@ -165,6 +165,8 @@ std::string event_json(const model::DomainEvent& e) {
           l.ms("replayed_time", b.replayed_time);
           l.str("fingerprint", b.fingerprint);
           l.raw("events_run", fmt::format("{}", b.events_run));
+        } else {
+          static_assert(sizeof(T) == 0, "events.jsonl: write the fields of the new event type");
         }
       },
       e.body);
