@@ -230,13 +230,18 @@ class Loader {
     return {n.fallback_file.empty() ? file_ : n.fallback_file, n.fallback};
   }
 
-  void error(const N& n, std::string message) {
-    Where w = where(n);
-    errors.push_back({w.file, w.pos.line, w.pos.column, std::move(message)});
-  }
+  void error(const N& n, std::string message) { error_at(where(n), std::move(message)); }
   void error_at(const Where& w, std::string message) {
+    if (errors.size() > kMaxErrors) return;
+    if (errors.size() == kMaxErrors) {
+      errors.push_back({w.file, w.pos.line, w.pos.column,
+                        fmt::format("too many errors (more than {}); stopping here", kMaxErrors)});
+      return;
+    }
+    if (message.size() > 1000) message = message.substr(0, 997) + "...";
     errors.push_back({w.file, w.pos.line, w.pos.column, std::move(message)});
   }
+  static constexpr size_t kMaxErrors = 100;
 
   N child(const N& parent, const YAML::Node& c, std::string path) const {
     Where w = where(parent);
@@ -1014,7 +1019,6 @@ class Loader {
     if (!m->get("checkpointing"))
       missing(*m, "checkpointing", "a mapping with at least `interval`");
     job_pos_ = where(rn);
-    const Entry* events = nullptr;
     each(*m, [&](const std::string& k, const N& v) {
       if (k == "name") {
         if (auto s = string(v)) sc.name = *s;
@@ -1048,11 +1052,12 @@ class Loader {
         read_config(v, sc.config);
       } else if (k == "failures") {
         read_failures(v, sc.failures);
+      } else if (k == "events") {
+        read_events(v, sc);
       } else if (k == "expect") {
         read_expect(v, out.expectations);
       }
     });
-    if ((events = m->get("events"))) read_events(events->val, sc);
     if (sc.name.empty() && !m->get("name")) {
       std::string base = file_.substr(file_.find_last_of('/') + 1);
       if (auto dot = base.rfind('.'); dot != std::string::npos && dot > 0) base.resize(dot);

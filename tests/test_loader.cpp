@@ -653,6 +653,13 @@ TEST_CASE("hostile input fails fast with an error") {
       quick(t);
     }
   }
+  SUBCASE("errors are capped") {
+    std::string t = kMinimal;
+    for (int i = 0; i < 300; ++i) t += fmt::format("unknown_{}: 1\n", i);
+    auto e = errs(load(t));
+    CHECK(e.size() == 101);
+    CHECK(contains(e.back().message, "too many errors"));
+  }
   SUBCASE("a huge number") {
     std::string t = kMinimal;
     t.replace(t.find("rate: 1MB/s"), 11, "rate: 99999999999999999999999TB/s");
