@@ -1,109 +1,172 @@
 #include "sim/simulation.hpp"
 
+#include <algorithm>
 #include <cassert>
+#include <stdexcept>
 
 namespace ckptsim::sim {
 
 Simulation::Simulation() {
   heap_.reserve(1024);
+  heap_.resize(kPad, Entry{0, 0});
   slots_.reserve(1024);
 }
 
-uint32_t Simulation::allocate_slot(Action action, bool persistent) {
+uint32_t Simulation::allocate_slot(const Action& action) {
   uint32_t s;
   if (free_head_ != kNotQueued) {
     s = free_head_;
     free_head_ = slots_[s].next_free;
   } else {
+    if (slots_.size() > kSlotMask)
+      throw std::length_error("sim::Simulation: more than 2^24 pending actions and timers");
     s = static_cast<uint32_t>(slots_.size());
     slots_.emplace_back();
   }
   Slot& slot = slots_[s];
   slot.action = action;
   slot.heap_pos = kNotQueued;
-  slot.persistent = persistent;
   return s;
 }
 
 void Simulation::free_slot(uint32_t s) {
-  slots_[s].action = Action();
   slots_[s].next_free = free_head_;
   free_head_ = s;
 }
 
-void Simulation::at(Time when, Action action) {
-  schedule(allocate_slot(action, false), when);
-}
+void Simulation::at(Time when, Action action) { schedule(allocate_slot(action), when); }
 
-void Simulation::schedule(uint32_t s, Time when) {
+void Simulation::schedule(uint64_t ref, Time when) {
   if (when < now_) when = now_;
-  Entry e{when, next_seq_++, s};
-  uint32_t pos = slots_[s].heap_pos;
+  if (next_seq_ == kSeqLimit) renumber();
+  // Every (re-)scheduling takes a fresh sequence number: a re-armed timer runs after anything
+  // already scheduled for the same instant.
+  const Entry e{when, (next_seq_++ << kRefBits) | ref};
+  const uint32_t pos = (ref & kTimerBit) ? slots_[ref & kSlotMask].heap_pos : kNotQueued;
   if (pos == kNotQueued) {
     heap_.push_back(e);
-    pos = static_cast<uint32_t>(heap_.size() - 1);
-    place(pos, e);
-    sift_up(pos);
+    sift_up(static_cast<uint32_t>(pending() - 1), e);
+  } else if (pos > 0 && before(e, heap()[(pos - 1) / 4])) {
+    sift_up(pos, e);
   } else {
-    // A re-arm takes a fresh sequence number: it is a new scheduling, and runs after anything
-    // already scheduled for the same instant.
-    place(pos, e);
-    sift_up(pos);
-    sift_down(slots_[s].heap_pos);
+    sift_down(pos, e);
   }
 }
 
+// Gives the pending entries the sequence numbers 0..n-1 in their (time, sequence) order, which
+// keeps the outcome of every comparison. A sorted array is a valid heap.
+void Simulation::renumber() {
+  Entry* h = heap();
+  const uint32_t n = static_cast<uint32_t>(pending());
+  std::sort(h, h + n, before);
+  for (uint32_t i = 0; i < n; ++i) {
+    h[i].key = (static_cast<uint64_t>(i) << kRefBits) | (h[i].key & kRefMask);
+    place(h, i, h[i]);
+  }
+  next_seq_ = n;
+}
+
+// Removes a timer's entry from wherever it is in the heap.
 void Simulation::unschedule(uint32_t s) {
-  uint32_t pos = slots_[s].heap_pos;
+  const uint32_t pos = slots_[s].heap_pos;
   if (pos == kNotQueued) return;
   slots_[s].heap_pos = kNotQueued;
-  Entry last = heap_.back();
+  const Entry last = heap_.back();
   heap_.pop_back();
-  if (pos < heap_.size()) {
-    place(pos, last);
-    sift_up(pos);
-    sift_down(slots_[last.slot].heap_pos);
-  }
+  if (pos == pending()) return;  // it was the last entry
+  if (pos > 0 && before(last, heap()[(pos - 1) / 4]))
+    sift_up(pos, last);
+  else
+    sift_down(pos, last);
 }
 
-void Simulation::sift_up(uint32_t pos) {
-  Entry e = heap_[pos];
-  while (pos > 0) {
-    uint32_t parent = (pos - 1) / 4;
-    if (!before(e, heap_[parent])) break;
-    place(pos, heap_[parent]);
-    pos = parent;
-  }
-  place(pos, e);
-}
-
-void Simulation::sift_down(uint32_t pos) {
-  const uint32_t n = static_cast<uint32_t>(heap_.size());
-  Entry e = heap_[pos];
+// Removes the root (the caller has read it). Floyd's bottom-up deletion: walk the hole down to
+// a leaf along the smaller children, then sift the last entry up from there; the last entry
+// usually belongs near the bottom, so this saves the comparison against it at every level.
+// While comparing one level, the next level's four cache lines are prefetched, and the slot of
+// the new root is prefetched as soon as it is known (run_until reads it next).
+void Simulation::pop_top() {
+  const Entry last = heap_.back();
+  heap_.pop_back();
+  const uint32_t n = static_cast<uint32_t>(pending());
+  if (n == 0) return;
+  Entry* h = heap();
+  uint32_t pos = 0;
   for (;;) {
-    uint32_t first = pos * 4 + 1;
-    if (first >= n) break;
-    uint32_t best = first;
-    uint32_t last = first + 4 < n ? first + 4 : n;
-    for (uint32_t c = first + 1; c < last; ++c)
-      if (before(heap_[c], heap_[best])) best = c;
-    if (!before(heap_[best], e)) break;
-    place(pos, heap_[best]);
+    const uint32_t first = pos * 4 + 1;
+    uint32_t best;
+    if (first + 3 < n) {
+      const uint32_t grand = first * 4 + 1;
+      if (grand < n) {
+        const char* g = reinterpret_cast<const char*>(h + grand);
+        __builtin_prefetch(g);
+        __builtin_prefetch(g + 64);
+        __builtin_prefetch(g + 128);
+        __builtin_prefetch(g + 192);
+      }
+      // A full set of four children: a small tournament of independent comparisons.
+      const uint32_t a = before(h[first + 1], h[first]) ? first + 1 : first;
+      const uint32_t b = before(h[first + 3], h[first + 2]) ? first + 3 : first + 2;
+      best = before(h[b], h[a]) ? b : a;
+    } else if (first < n) {
+      best = first;
+      for (uint32_t c = first + 1; c < n; ++c)
+        if (before(h[c], h[best])) best = c;
+    } else {
+      break;
+    }
+    if (pos == 0) __builtin_prefetch(&slots_[h[best].slot()]);
+    place(h, pos, h[best]);
     pos = best;
   }
-  place(pos, e);
+  sift_up(pos, last);
+}
+
+// Places `e` at `pos` or above it.
+void Simulation::sift_up(uint32_t pos, Entry e) {
+  Entry* h = heap();
+  while (pos > 0) {
+    const uint32_t parent = (pos - 1) / 4;
+    if (!before(e, h[parent])) break;
+    place(h, pos, h[parent]);
+    pos = parent;
+  }
+  place(h, pos, e);
+}
+
+// Places `e` at `pos` or below it.
+void Simulation::sift_down(uint32_t pos, Entry e) {
+  Entry* h = heap();
+  const uint32_t n = static_cast<uint32_t>(pending());
+  for (;;) {
+    const uint32_t first = pos * 4 + 1;
+    if (first >= n) break;
+    uint32_t best = first;
+    const uint32_t last = first + 4 < n ? first + 4 : n;
+    for (uint32_t c = first + 1; c < last; ++c)
+      if (before(h[c], h[best])) best = c;
+    if (!before(h[best], e)) break;
+    place(h, pos, h[best]);
+    pos = best;
+  }
+  place(h, pos, e);
 }
 
 uint64_t Simulation::run_until(Time end) {
   stopped_ = false;
   uint64_t ran = 0;
-  while (!heap_.empty() && heap_[0].time < end && !stopped_) {
-    Entry top = heap_[0];
-    unschedule(top.slot);
+  while (pending() > 0 && heap()[0].time < end && !stopped_) {
+    const Entry top = heap()[0];
+    pop_top();
     now_ = top.time;
-    // Copy out: the action may schedule, which can grow (and move) the slot table.
-    Action action = slots_[top.slot].action;
-    if (!slots_[top.slot].persistent) free_slot(top.slot);
+    const uint32_t s = top.slot();
+    // Copy out: the action may schedule, which can grow (and move) the slot table, and a
+    // one-shot's slot is recycled at once.
+    Action action = slots_[s].action;
+    if (top.timer())
+      slots_[s].heap_pos = kNotQueued;
+    else
+      free_slot(s);
     action();
     ++ran;
   }
@@ -112,9 +175,7 @@ uint64_t Simulation::run_until(Time end) {
   return ran;
 }
 
-Timer::Timer(Simulation& sim, Action action) : sim_(&sim) {
-  slot_ = sim.allocate_slot(action, true);
-}
+Timer::Timer(Simulation& sim, Action action) : sim_(&sim) { slot_ = sim.allocate_slot(action); }
 
 Timer::Timer(Timer&& other) noexcept : sim_(other.sim_), slot_(other.slot_) {
   other.sim_ = nullptr;
@@ -142,7 +203,7 @@ Timer::~Timer() {
 
 void Timer::arm_at(Time when) {
   assert(sim_);
-  sim_->schedule(slot_, when);
+  sim_->schedule(slot_ | Simulation::kTimerBit, when);
 }
 
 void Timer::cancel() {
@@ -155,7 +216,7 @@ bool Timer::armed() const {
 
 Time Timer::when() const {
   if (!armed()) return kNever;
-  return sim_->heap_[sim_->slots_[slot_].heap_pos].time;
+  return sim_->heap_[Simulation::kPad + sim_->slots_[slot_].heap_pos].time;
 }
 
 }  // namespace ckptsim::sim

@@ -78,45 +78,82 @@ class Simulation {
   void stop() { stopped_ = true; }
 
   uint64_t events_run() const { return events_run_; }
-  size_t pending() const { return heap_.size(); }
+  size_t pending() const { return heap_.size() - kPad; }
   // When the earliest pending action is due (kNever if none).
-  Time next_time() const { return heap_.empty() ? kNever : heap_[0].time; }
+  Time next_time() const { return heap_.size() == kPad ? kNever : heap_[kPad].time; }
 
  private:
   friend class Timer;
+  friend struct SimulationTestAccess;  // tests only: forces a sequence renumbering
   static constexpr uint32_t kNotQueued = std::numeric_limits<uint32_t>::max();
 
-  struct Slot {
+  // A heap entry is 16 bytes, so the four children of a node span one 64-byte cache line:
+  // the time, then a key holding the sequence number above a reference to the action's slot.
+  // The sequence number is unique, so comparing (time, key) as one 128-bit number orders by
+  // (time, sequence) with no branch and no look-up.
+  //   key = seq << kRefBits | ref;   ref = slot | (kTimerBit when the slot belongs to a Timer)
+  // Only timers can be moved or cancelled, so only their heap positions are tracked: sifting a
+  // one-shot action touches the heap alone.
+  static constexpr unsigned kSlotBits = 24;  // at most 16.7 M live actions and timers
+  static constexpr unsigned kRefBits = kSlotBits + 1;
+  static constexpr uint64_t kTimerBit = uint64_t{1} << kSlotBits;
+  static constexpr uint64_t kSlotMask = kTimerBit - 1;
+  static constexpr uint64_t kRefMask = (uint64_t{1} << kRefBits) - 1;
+  // 2^39 schedulings (days of run time at full speed); then the pending entries are renumbered.
+  static constexpr uint64_t kSeqLimit = uint64_t{1} << (64 - kRefBits);
+
+  // One cache line per slot.
+  struct alignas(64) Slot {
     Action action;
-    uint32_t heap_pos = kNotQueued;
+    uint32_t heap_pos = kNotQueued;  // timers only
     uint32_t next_free = 0;
-    bool persistent = false;  // owned by a Timer; otherwise freed after it runs
   };
   struct Entry {
-    Time time;
-    uint64_t seq;
-    uint32_t slot;
+    Time time;  // never negative: the clock starts at 0 and times are clamped to now
+    uint64_t key;
+    uint32_t slot() const { return static_cast<uint32_t>(key & kSlotMask); }
+    bool timer() const { return (key & kTimerBit) != 0; }
+  };
+  // The heap is stored after kPad unused entries in 64-byte aligned memory, so that the children
+  // 4p+1..4p+4 of every node p sit at physical 4(p+1): one whole cache line.
+  static constexpr size_t kPad = 3;
+  template <class T>
+  struct CacheAligned {
+    using value_type = T;
+    CacheAligned() = default;
+    template <class U>
+    CacheAligned(const CacheAligned<U>&) {}  // NOLINT(google-explicit-constructor)
+    T* allocate(size_t n) {
+      return static_cast<T*>(::operator new(n * sizeof(T), std::align_val_t{64}));
+    }
+    void deallocate(T* p, size_t n) { ::operator delete(p, n * sizeof(T), std::align_val_t{64}); }
+    template <class U>
+    bool operator==(const CacheAligned<U>&) const { return true; }
   };
   static bool before(const Entry& a, const Entry& b) {
-    return a.time < b.time || (a.time == b.time && a.seq < b.seq);
+    using u128 = unsigned __int128;
+    return ((static_cast<u128>(a.time) << 64) | a.key) < ((static_cast<u128>(b.time) << 64) | b.key);
   }
 
-  uint32_t allocate_slot(Action action, bool persistent);
+  uint32_t allocate_slot(const Action& action);
   void free_slot(uint32_t slot);
-  void schedule(uint32_t slot, Time when);
-  void unschedule(uint32_t slot);
-  void sift_up(uint32_t pos);
-  void sift_down(uint32_t pos);
-  void place(uint32_t pos, const Entry& e) {
-    heap_[pos] = e;
-    slots_[e.slot].heap_pos = pos;
+  void schedule(uint64_t ref, Time when);
+  void unschedule(uint32_t slot);  // timers only
+  void pop_top();
+  void renumber();
+  void sift_up(uint32_t pos, Entry e);
+  void sift_down(uint32_t pos, Entry e);
+  Entry* heap() { return heap_.data() + kPad; }  // logical index 0 is the root
+  void place(Entry* h, uint32_t pos, const Entry& e) {
+    h[pos] = e;
+    if (e.timer()) slots_[e.slot()].heap_pos = pos;
   }
 
   Time now_ = 0;
   uint64_t next_seq_ = 0;
   uint64_t events_run_ = 0;
   bool stopped_ = false;
-  std::vector<Entry> heap_;
+  std::vector<Entry, CacheAligned<Entry>> heap_;
   std::vector<Slot> slots_;
   uint32_t free_head_ = kNotQueued;
 };

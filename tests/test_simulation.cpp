@@ -11,6 +11,16 @@
 #include "sim/rng.hpp"
 #include "sim/simulation.hpp"
 
+namespace ckptsim::sim {
+// Reaches into the kernel to exercise the sequence renumbering, which otherwise happens only
+// after 2^39 schedulings.
+struct SimulationTestAccess {
+  static void set_next_seq(Simulation& s, uint64_t v) { s.next_seq_ = v; }
+  static uint64_t next_seq(const Simulation& s) { return s.next_seq_; }
+  static constexpr uint64_t kSeqLimit = Simulation::kSeqLimit;
+};
+}  // namespace ckptsim::sim
+
 using namespace ckptsim::sim;
 
 namespace {
@@ -426,8 +436,10 @@ TEST_CASE("randomised schedule/re-arm/cancel against a reference ordered set") {
       if (end > now) now = end;
     }
   };
-  for (uint64_t rep = 0; rep < 5; ++rep) {
+  for (uint64_t rep = 0; rep < 6; ++rep) {
     Simulation sim;
+    // The last replications start just below the sequence limit and so cross a renumbering.
+    if (rep >= 4) SimulationTestAccess::set_next_seq(sim, SimulationTestAccess::kSeqLimit - 3000);
     Ref ref;
     Log log, ref_log;
     RandomStream rng(3, rep, "heap-vs-reference");
@@ -463,7 +475,30 @@ TEST_CASE("randomised schedule/re-arm/cancel against a reference ordered set") {
     sim.run_until(kNever);
     ref.run_until(kNever, ref_log);
     CHECK(log.size() > 5000);
+    if (rep >= 4) CHECK(SimulationTestAccess::next_seq(sim) < 20000);  // renumbered
     CHECK(log == ref_log);
     for (int i = 0; i < kTimers; ++i) CHECK_FALSE(timers[static_cast<size_t>(i)].armed());
   }
+}
+
+TEST_CASE("sequence numbers are renumbered at the limit without changing the order") {
+  Simulation sim;
+  Log log;
+  Timer t(sim, logger(sim, log, 9));
+  sim.at(10, logger(sim, log, 1));  // seq 0
+  t.arm_at(10);                     // seq 1
+  SimulationTestAccess::set_next_seq(sim, SimulationTestAccess::kSeqLimit - 2);
+  sim.at(10, logger(sim, log, 2));  // seq limit-2
+  sim.at(5, logger(sim, log, 3));   // seq limit-1
+  CHECK(SimulationTestAccess::next_seq(sim) == SimulationTestAccess::kSeqLimit);
+  sim.at(10, logger(sim, log, 4));  // renumbers 3,1,t,2 to 0..3 first, then takes 4
+  CHECK(SimulationTestAccess::next_seq(sim) == 5);
+  CHECK(sim.pending() == 5);
+  CHECK(t.when() == 10);
+  CHECK(sim.next_time() == 5);
+  Timer u(sim, logger(sim, log, 8));
+  u.arm_at(10);  // seq 5
+  t.arm_at(10);  // re-armed: seq 6, now after 8
+  sim.run_until(11);
+  CHECK(log == Log{{5, 3}, {10, 1}, {10, 2}, {10, 4}, {10, 8}, {10, 9}});
 }
