@@ -29,7 +29,7 @@ Parsed<Duration> parse_duration(std::string_view text);
 Parsed<int64_t> parse_size(std::string_view text);
 Parsed<int64_t> parse_rate(std::string_view text);  // bytes per second
 
-// Compound form that parse_duration reads back exactly: "1h30min", "250ms", "0".
+// Compound form that parse_duration reads back exactly: "1h30min", "250ms", "0ms".
 std::string format_duration(Duration d);
 // Exact form that parse_size reads back: "25GB", "128KiB", "1234B".
 std::string format_size(int64_t bytes);
