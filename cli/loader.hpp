@@ -14,6 +14,7 @@
 #include <variant>
 #include <vector>
 
+#include "analysis/expectations.hpp"
 #include "model/scenario.hpp"
 
 namespace ckptsim::cli {
@@ -31,22 +32,8 @@ struct ScenarioError {
   std::string format() const;
 };
 
-// One expectation of the `expect` list (SPEC section 9).
-struct Expectation {
-  enum class Kind { metric, checkpoint };
-  Kind kind = Kind::metric;
-  // kind == metric
-  std::string metric;      // a key of summary.json's "metrics"
-  std::string op;          // "==" "!=" "<" "<=" ">" ">="
-  double value = 0;        // durations in ms, sizes in bytes, plain numbers as written
-  std::string value_text;  // as written (for job_status: RUNNING | RESTARTING | FAILED)
-  // kind == checkpoint
-  int64_t checkpoint = 0;
-  std::optional<std::string> status;          // COMPLETED | FAILED | IN_PROGRESS
-  std::optional<std::string> failure_reason;  // a Flink CheckpointFailureReason name
-  std::optional<bool> rescued;
-  model::SourcePos pos;
-};
+// One expectation of the `expect` list (SPEC section 9), as analysis checks it.
+using Expectation = analysis::Expectation;
 
 struct LoadedScenario {
   model::Scenario scenario;

@@ -113,7 +113,7 @@ int run_command(const std::vector<std::string>& args) {
     simulate(scenario, observers, vm["progress"].as<bool>());
     events_writer.reset();
     trace_writer.reset();
-    const auto results = analysis::check_expectations(recorder, to_analysis(loaded->expectations));
+    const auto results = analysis::check_expectations(recorder, loaded->expectations);
     if (!out_dir.empty()) {
       auto summary = open_output(out_dir / "summary.json");
       analysis::write_summary_json(summary, recorder);

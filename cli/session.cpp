@@ -67,24 +67,4 @@ void simulate(const model::Scenario& scenario, model::Fanout& observers, bool pr
   job.run();
 }
 
-std::vector<analysis::Expectation> to_analysis(const std::vector<Expectation>& expectations) {
-  std::vector<analysis::Expectation> out;
-  for (const Expectation& e : expectations) {
-    analysis::Expectation a;
-    a.kind = e.kind == Expectation::Kind::metric ? analysis::Expectation::Kind::metric
-                                                 : analysis::Expectation::Kind::checkpoint;
-    a.metric = e.metric;
-    a.op = e.op;
-    a.value = e.value;
-    a.value_text = e.value_text;
-    a.checkpoint = e.checkpoint;
-    a.status = e.status;
-    a.failure_reason = e.failure_reason;
-    a.rescued = e.rescued;
-    a.pos = e.pos;
-    out.push_back(std::move(a));
-  }
-  return out;
-}
-
 }  // namespace ckptsim::cli

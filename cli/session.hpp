@@ -23,6 +23,4 @@ std::optional<LoadedScenario> load_or_report(const std::string& path,
 // a status line goes to stderr while it runs.
 void simulate(const model::Scenario& scenario, model::Fanout& observers, bool progress);
 
-std::vector<analysis::Expectation> to_analysis(const std::vector<Expectation>& expectations);
-
 }  // namespace ckptsim::cli
