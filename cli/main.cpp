@@ -19,6 +19,9 @@ const char* kUsage =
     "                       [--format table|json] [--progress]\n"
     "  ckptsim validate SCENARIO...\n"
     "  ckptsim compare SCENARIO --variant NAME:k=v[,k=v]... --variant ... [--seed N] [--set k=v]...\n"
+    "  ckptsim sweep SCENARIO --vary k=v1,v2,... [--vary ...] [--replications R] [--jobs N]\n"
+    "                       [--shard I/N] [--list-runs] [--run N] --out FILE.csv\n"
+    "  ckptsim merge OUT.csv SHARD.csv...\n"
     "  ckptsim --help | --version\n"
     "\n"
     "exit codes: 0 ok, 1 an expectation failed, 2 usage or scenario error\n"
@@ -45,6 +48,8 @@ int main(int argc, char** argv) {
   if (command == "run") return ckptsim::cli::run_command(rest);
   if (command == "validate") return ckptsim::cli::validate_command(rest);
   if (command == "compare") return ckptsim::cli::compare_command(rest);
+  if (command == "sweep") return ckptsim::cli::sweep_command(rest);
+  if (command == "merge") return ckptsim::cli::merge_command(rest);
   std::cerr << "ckptsim: unknown command '" << command << "'\n\n" << kUsage;
   return 2;
 }
