@@ -102,6 +102,11 @@ void TaskExecutor::plan(CheckpointRun& run, const Flow* old_flow) {
   const auto& channels = g.channels();
   const auto& inputs = g.input_channels();
   const auto& outputs = g.output_channels();
+  earlier_runs_.clear();
+  for (uint32_t slot = 0; CheckpointRun* other = job_.coordinator().run_in_slot(slot); ++slot)
+    if (other != &run && other->tasks_active && other->id < run.id &&
+        !other->channel_since.empty())
+      earlier_runs_.push_back(other);
 
   for (int32_t s : g.subtasks_in_topological_order()) {
     SubtaskRun& st = run.subtasks[static_cast<size_t>(s)];
@@ -124,6 +129,14 @@ void TaskExecutor::plan(CheckpointRun& run, const Flow* old_flow) {
           // backlog, or overtaking it when the sender is unaligned.
           since = up.snapshot;
           ahead = up.unaligned ? 0.0 : flow.channel_backlog[static_cast<size_t>(c)];
+          // Barriers keep FIFO order in a channel: an aligned barrier waits at least for the
+          // bytes still ahead of an earlier checkpoint's barrier there.
+          if (!up.unaligned)
+            for (const CheckpointRun* earlier : earlier_runs_)
+              if (earlier->channel_since[static_cast<size_t>(c)] != sim::kNever)
+                  ahead = std::max(ahead, ahead_at(earlier->channel_ahead[static_cast<size_t>(c)],
+                                                 earlier->channel_since[static_cast<size_t>(c)],
+                                                 flow.channel_rate[static_cast<size_t>(c)], since));
         } else if (old_flow && since <= now) {
           // Re-timing: what drained so far drained at the old rate.
           ahead = ahead_at(ahead, since, old_flow->channel_rate[static_cast<size_t>(c)], now);

@@ -49,6 +49,7 @@ class TaskExecutor {
   // One stream per subtask whose state varies: "state/<operator>/<subtask index>".
   std::vector<sim::RandomStream> state_rng_;
   std::vector<int32_t> state_rng_index_;  // per subtask, -1 when its state is constant
+  std::vector<const CheckpointRun*> earlier_runs_;  // scratch: older runs still in the channels
 };
 
 }  // namespace ckptsim::model
