@@ -88,7 +88,7 @@ ExpectationResult check_checkpoint(const Recorder& rec, const Expectation& x) {
   }
   if (want.empty()) want = "exists";
   if (!c) {
-    got = fmt::format("no checkpoint {} (the run created {})", x.checkpoint, rec.history().size());
+    got = fmt::format("no checkpoint {} (the run created {})", x.checkpoint, rec.history_size());
   } else if (got.empty()) {
     got = "exists";
   }

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "analysis/fast_format.hpp"
 #include "analysis/json_util.hpp"
 #include "sim/units.hpp"
 
@@ -15,30 +16,62 @@ const std::string& history_csv_header() {
   return h;
 }
 
-std::string history_csv_row(const CheckpointRecord& r) {
+namespace {
+
+// Field by field (see fast_format.hpp); the text is what fmt::format printed before.
+void append_row(std::string& out, const CheckpointRecord& r) {
   const Duration e2e = r.end_to_end_duration();
   const bool failed = r.status == CheckpointStatus::FAILED;
-  return fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}", r.id, to_string(r.status),
-                     model::to_string(r.type), sim::format_ms(r.trigger_timestamp),
-                     r.latest_ack_timestamp >= 0 ? sim::format_ms(r.latest_ack_timestamp) : "",
-                     e2e >= 0 ? sim::format_ms(e2e) : "", r.checkpointed_size, r.state_size,
-                     r.persisted_fraction >= 0 ? json::fraction(r.persisted_fraction) : "",
-                     sim::format_ms(r.timeout), sim::format_ms(r.deadline),
-                     r.rescued ? "true" : "false", failed ? model::to_string(r.failure_reason) : "",
-                     sim::format_ms(r.alignment_duration), sim::format_ms(r.start_delay));
+  fast::append_int(out, r.id);
+  out += ',';
+  out += to_string(r.status);
+  out += ',';
+  out += model::to_string(r.type);
+  out += ',';
+  fast::append_ms(out, r.trigger_timestamp);
+  out += ',';
+  if (r.latest_ack_timestamp >= 0) fast::append_ms(out, r.latest_ack_timestamp);
+  out += ',';
+  if (e2e >= 0) fast::append_ms(out, e2e);
+  out += ',';
+  fast::append_int(out, r.checkpointed_size);
+  out += ',';
+  fast::append_int(out, r.state_size);
+  out += ',';
+  if (r.persisted_fraction >= 0) fast::append_fraction(out, r.persisted_fraction);
+  out += ',';
+  fast::append_ms(out, r.timeout);
+  out += ',';
+  fast::append_ms(out, r.deadline);
+  out += ',';
+  out += r.rescued ? "true" : "false";
+  out += ',';
+  if (failed) out += model::to_string(r.failure_reason);
+  out += ',';
+  fast::append_ms(out, r.alignment_duration);
+  out += ',';
+  fast::append_ms(out, r.start_delay);
+}
+
+}  // namespace
+
+std::string history_csv_row(const CheckpointRecord& r) {
+  std::string out;
+  append_row(out, r);
+  return out;
 }
 
 void write_history_csv(std::ostream& out, const Recorder& rec) {
   std::string buf = history_csv_header();
   buf += '\n';
-  for (const auto& r : rec.history()) {
-    buf += history_csv_row(r);
+  rec.for_each_checkpoint([&](const CheckpointRecord& r) {
+    append_row(buf, r);
     buf += '\n';
     if (buf.size() > (1 << 16)) {
       out << buf;
       buf.clear();
     }
-  }
+  });
   out << buf;
 }
 

@@ -1,6 +1,10 @@
 #include "analysis/recorder.hpp"
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <array>
+#include <bit>
 #include <type_traits>
 
 #include <fmt/format.h>
@@ -49,6 +53,10 @@ Recorder::Recorder(const model::Scenario& s)
   config_.tolerable_failed_checkpoints = s.checkpointing.tolerable_failed_checkpoints;
 }
 
+static_assert(std::is_trivially_copyable_v<CheckpointRecord>);
+
+Recorder::~Recorder() = default;
+
 CheckpointRecord* Recorder::find(int64_t id) {
   // Pending checkpoints are the newest: look at the tail first.
   const size_t n = history_.size();
@@ -65,13 +73,86 @@ CheckpointRecord* Recorder::find(int64_t id) {
 }
 
 const CheckpointRecord* Recorder::checkpoint(int64_t id) const {
-  return const_cast<Recorder*>(this)->find(id);
+  if (const CheckpointRecord* r = const_cast<Recorder*>(this)->find(id)) return r;
+  if (spilled_ == 0) return nullptr;
+  if (ids_sorted_) {
+    size_t lo = 0, hi = spilled_;
+    // Ids are normally consecutive: try the direct position first.
+    if (spilled_ > 0 && lookup_.id != id && read_spilled(0, 1, &lookup_)) {
+      const int64_t guess = id - lookup_.id;
+      if (guess >= 0 && static_cast<size_t>(guess) < spilled_ &&
+          read_spilled(static_cast<size_t>(guess), 1, &lookup_) && lookup_.id == id)
+        return &lookup_;
+    }
+    while (lo < hi) {
+      const size_t mid = lo + (hi - lo) / 2;
+      if (!read_spilled(mid, 1, &lookup_)) return nullptr;
+      if (lookup_.id == id) return &lookup_;
+      if (lookup_.id < id) lo = mid + 1;
+      else hi = mid;
+    }
+    return nullptr;
+  }
+  for (size_t i = 0; i < spilled_; ++i)
+    if (read_spilled(i, 1, &lookup_) && lookup_.id == id) return &lookup_;
+  return nullptr;
+}
+
+bool Recorder::read_spilled(size_t first, size_t n, CheckpointRecord* out) const {
+  const size_t bytes = n * sizeof(CheckpointRecord);
+  auto* dst = reinterpret_cast<char*>(out);
+  off_t off = static_cast<off_t>(first * sizeof(CheckpointRecord));
+  size_t got = 0;
+  while (got < bytes) {
+    const ssize_t k = ::pread(fileno(spill_.get()), dst + got, bytes - got, off + static_cast<off_t>(got));
+    if (k <= 0) return false;
+    got += static_cast<size_t>(k);
+  }
+  return true;
+}
+
+void Recorder::for_each_checkpoint(const std::function<void(const CheckpointRecord&)>& fn) const {
+  constexpr size_t kChunk = 512;
+  std::vector<CheckpointRecord> buf(std::min(kChunk, spilled_));
+  for (size_t i = 0; i < spilled_; i += kChunk) {
+    const size_t n = std::min(kChunk, spilled_ - i);
+    if (!read_spilled(i, n, buf.data())) throw std::runtime_error("cannot read the recorder's spill file");
+    for (size_t k = 0; k < n; ++k) fn(buf[k]);
+  }
+  for (const auto& r : history_) fn(r);
+}
+
+// Moves the finished records at the front of the window to the spill file, once the window
+// holds 2 * kWindow records (so the erase at the front is amortised).
+void Recorder::maybe_spill() {
+  if (history_.size() < 2 * kWindow || spill_failed_) return;
+  if (!spill_) {
+    spill_.reset(std::tmpfile());
+    if (!spill_) {
+      spill_failed_ = true;
+      return;
+    }
+  }
+  size_t n = 0;
+  while (n < history_.size() && history_[n].status != CheckpointStatus::IN_PROGRESS) ++n;
+  if (n == 0) return;
+  if (std::fwrite(history_.data(), sizeof(CheckpointRecord), n, spill_.get()) != n ||
+      std::fflush(spill_.get()) != 0)
+    throw std::runtime_error("cannot write the recorder's spill file");
+  for (size_t i = 0; i < n; ++i) {
+    ++spilled_counts_.total;
+    if (history_[i].status == CheckpointStatus::COMPLETED) ++spilled_counts_.completed;
+    else ++spilled_counts_.failed;
+  }
+  history_.erase(history_.begin(), history_.begin() + static_cast<std::ptrdiff_t>(n));
+  spilled_ += n;
 }
 
 Time Recorder::end_of_run() const { return std::max(duration_, last_event_); }
 
 void Recorder::on_event(const model::DomainEvent& e) {
   last_event_ = std::max(last_event_, e.at);
+  summaries_.reset();
   const Time at = e.at;
   std::visit(
       [&](const auto& b) {
@@ -87,7 +168,8 @@ void Recorder::on_event(const model::DomainEvent& e) {
           r.timeout = b.timeout;
           r.original_deadline = b.deadline;
           r.deadline = b.deadline;
-          if (!history_.empty() && history_.back().id >= b.id) ids_sorted_ = false;
+          if (history_size() > 0 && last_id_ >= b.id) ids_sorted_ = false;
+          last_id_ = b.id;
           history_.push_back(r);
         } else if constexpr (std::is_same_v<T, ev::CheckpointRearmed>) {
           if (auto* r = find(b.id)) r->deadline = b.deadline;
@@ -107,7 +189,8 @@ void Recorder::on_event(const model::DomainEvent& e) {
             history_.push_back({});
             r = &history_.back();
             r->id = b.id;
-            if (history_.size() > 1 && history_[history_.size() - 2].id >= b.id) ids_sorted_ = false;
+            if (history_size() > 1 && last_id_ >= b.id) ids_sorted_ = false;
+            last_id_ = b.id;
           }
           r->status = CheckpointStatus::COMPLETED;
           r->type = b.type;
@@ -132,6 +215,7 @@ void Recorder::on_event(const model::DomainEvent& e) {
             m_.time_in_failure_loop += at - failure_loop_start_;
             in_failure_loop_ = false;
           }
+          maybe_spill();
         } else if constexpr (std::is_same_v<T, ev::CheckpointFailed>) {
           CheckpointRecord* r = find(b.id);
           if (!r) {
@@ -139,7 +223,8 @@ void Recorder::on_event(const model::DomainEvent& e) {
             r = &history_.back();
             r->id = b.id;
             r->original_deadline = b.deadline;
-            if (history_.size() > 1 && history_[history_.size() - 2].id >= b.id) ids_sorted_ = false;
+            if (history_size() > 1 && last_id_ >= b.id) ids_sorted_ = false;
+            last_id_ = b.id;
           }
           r->status = CheckpointStatus::FAILED;
           r->failure_reason = b.reason;
@@ -157,6 +242,7 @@ void Recorder::on_event(const model::DomainEvent& e) {
           r->start_delay = b.start_delay;
           ++m_.failed;
           if (b.reason == model::FailureReason::CHECKPOINT_EXPIRED) ++m_.expired;
+          maybe_spill();
         } else if constexpr (std::is_same_v<T, ev::UploadsStopped>) {
           m_.wasted_bytes += b.wasted_bytes;
         } else if constexpr (std::is_same_v<T, ev::FailureCounted>) {
@@ -253,8 +339,8 @@ std::optional<std::string> Recorder::metric_text(std::string_view name) const {
 std::string Recorder::job_status() const { return model::to_string(m_.job_status); }
 
 Counts Recorder::counts() const {
-  Counts c;
-  c.total = static_cast<int64_t>(history_.size());
+  Counts c = spilled_counts_;
+  c.total += static_cast<int64_t>(history_.size());
   for (const auto& r : history_) {
     switch (r.status) {
       case CheckpointStatus::COMPLETED: ++c.completed; break;
@@ -265,38 +351,158 @@ Counts Recorder::counts() const {
   return c;
 }
 
-SummaryStats Recorder::summary(Field f) const {
-  std::vector<int64_t> v;
-  for (const auto& r : history_) {
-    if (r.status != CheckpointStatus::COMPLETED) continue;
-    switch (f) {
-      case Field::end_to_end_duration: v.push_back(r.end_to_end_duration()); break;
-      case Field::checkpointed_size: v.push_back(r.checkpointed_size); break;
-      case Field::state_size: v.push_back(r.state_size); break;
-      case Field::alignment_duration: v.push_back(r.alignment_duration); break;
+namespace {
+
+constexpr int kFields = 4;
+constexpr std::array<int, 3> kPercentiles{50, 90, 99};
+
+int64_t field_value(const CheckpointRecord& r, int f) {
+  switch (static_cast<Recorder::Field>(f)) {
+    case Recorder::Field::end_to_end_duration: return r.end_to_end_duration();
+    case Recorder::Field::checkpointed_size: return r.checkpointed_size;
+    case Recorder::Field::state_size: return r.state_size;
+    case Recorder::Field::alignment_duration: return r.alignment_duration;
+  }
+  return 0;
+}
+
+// Order-preserving map of int64 to uint64.
+uint64_t key_of(int64_t v) { return static_cast<uint64_t>(v) ^ (uint64_t{1} << 63); }
+int64_t value_of(uint64_t k) { return static_cast<int64_t>(k ^ (uint64_t{1} << 63)); }
+
+}  // namespace
+
+// {min, avg, p50, p90, p99, max} of each field over COMPLETED checkpoints, exactly. Up to
+// kSortLimit values per field are sorted in memory; past that, each nearest-rank quantile is
+// found by a radix selection (12-bit digits, most significant first) over repeated passes of
+// the history, so memory stays bounded whatever the run length.
+void Recorder::compute_summaries() const {
+  constexpr size_t kSortLimit = size_t{1} << 16;
+  struct Fold {
+    int64_t count = 0, min = 0, max = 0;
+    __int128 sum = 0;
+  };
+  std::array<Fold, kFields> folds{};
+  for_each_checkpoint([&](const CheckpointRecord& r) {
+    if (r.status != CheckpointStatus::COMPLETED) return;
+    for (int f = 0; f < kFields; ++f) {
+      const int64_t v = field_value(r, f);
+      Fold& x = folds[static_cast<size_t>(f)];
+      if (x.count == 0 || v < x.min) x.min = v;
+      if (x.count == 0 || v > x.max) x.max = v;
+      x.sum += v;
+      ++x.count;
+    }
+  });
+  std::vector<SummaryStats> out(kFields);
+  const int64_t n = folds[0].count;
+  // Nearest rank: the ceil(p/100 * n)-th smallest value (1-based), integer arithmetic.
+  auto rank_of = [n](int p) {
+    size_t k = (static_cast<size_t>(p) * static_cast<size_t>(n) + 99) / 100;
+    return std::max<size_t>(k, 1);
+  };
+  for (int f = 0; f < kFields; ++f) {
+    SummaryStats& s = out[static_cast<size_t>(f)];
+    const Fold& x = folds[static_cast<size_t>(f)];
+    s.count = x.count;
+    if (x.count == 0) continue;
+    s.min = x.min;
+    s.max = x.max;
+    s.avg = static_cast<double>(x.sum) / static_cast<double>(x.count);
+  }
+  if (n == 0) {
+    summaries_ = std::move(out);
+    return;
+  }
+  if (static_cast<size_t>(n) <= kSortLimit) {
+    std::array<std::vector<int64_t>, kFields> v;
+    for (auto& a : v) a.reserve(static_cast<size_t>(n));
+    for_each_checkpoint([&](const CheckpointRecord& r) {
+      if (r.status != CheckpointStatus::COMPLETED) return;
+      for (int f = 0; f < kFields; ++f) v[static_cast<size_t>(f)].push_back(field_value(r, f));
+    });
+    for (int f = 0; f < kFields; ++f) {
+      auto& a = v[static_cast<size_t>(f)];
+      std::sort(a.begin(), a.end());
+      SummaryStats& s = out[static_cast<size_t>(f)];
+      s.p50 = a[rank_of(50) - 1];
+      s.p90 = a[rank_of(90) - 1];
+      s.p99 = a[rank_of(99) - 1];
+    }
+    summaries_ = std::move(out);
+    return;
+  }
+  // Radix selection of the 12 (field, quantile) targets at once. Keys are offsets from the
+  // field's minimum; only the bits up to the field's range are examined.
+  constexpr int kDigit = 12;
+  constexpr size_t kBuckets = size_t{1} << kDigit;
+  struct Target {
+    int field;
+    uint64_t base;      // key of the field's minimum
+    int shift;          // bit position of the current digit
+    uint64_t prefix;    // offset bits above `shift + kDigit` fixed so far
+    uint64_t rank;      // 1-based rank among the keys with this prefix
+    bool done;
+  };
+  std::vector<Target> targets;
+  for (int f = 0; f < kFields; ++f) {
+    const Fold& x = folds[static_cast<size_t>(f)];
+    const uint64_t range = key_of(x.max) - key_of(x.min);
+    const int bits = std::max(1, static_cast<int>(std::bit_width(range)));
+    const int top = ((bits + kDigit - 1) / kDigit) * kDigit;
+    for (int p : kPercentiles)
+      targets.push_back({f, key_of(x.min), top - kDigit, 0, rank_of(p), range == 0});
+  }
+  std::vector<uint32_t> hist(targets.size() * kBuckets);
+  for (;;) {
+    bool any = false;
+    for (const auto& t : targets) any = any || !t.done;
+    if (!any) break;
+    std::fill(hist.begin(), hist.end(), 0u);
+    for_each_checkpoint([&](const CheckpointRecord& r) {
+      if (r.status != CheckpointStatus::COMPLETED) return;
+      for (size_t i = 0; i < targets.size(); ++i) {
+        const Target& t = targets[i];
+        if (t.done) continue;
+        const uint64_t off = key_of(field_value(r, t.field)) - t.base;
+        const int hi = t.shift + kDigit;
+        if (hi < 64 && (off >> hi) != t.prefix) continue;
+        ++hist[i * kBuckets + ((off >> t.shift) & (kBuckets - 1))];
+      }
+    });
+    for (size_t i = 0; i < targets.size(); ++i) {
+      Target& t = targets[i];
+      if (t.done) continue;
+      uint64_t seen = 0;
+      size_t b = 0;
+      for (; b < kBuckets; ++b) {
+        const uint32_t c = hist[i * kBuckets + b];
+        if (seen + c >= t.rank) break;
+        seen += c;
+      }
+      t.rank -= seen;
+      t.prefix = (t.prefix << kDigit) | b;
+      if (t.shift == 0) {
+        t.done = true;
+      } else {
+        t.shift -= kDigit;
+      }
     }
   }
-  SummaryStats s;
-  s.count = static_cast<int64_t>(v.size());
-  if (v.empty()) return s;
-  std::sort(v.begin(), v.end());
-  // Nearest rank: the ceil(p/100 * n)-th smallest value (1-based), integer arithmetic.
-  auto rank = [&](int p) {
-    size_t n = v.size();
-    size_t k = (static_cast<size_t>(p) * n + 99) / 100;
-    if (k < 1) k = 1;
-    return v[k - 1];
-  };
-  s.min = v.front();
-  s.max = v.back();
-  s.p50 = rank(50);
-  s.p90 = rank(90);
-  s.p99 = rank(99);
-  // Exact integer sum (128-bit), one division: the same double everywhere.
-  __int128 sum = 0;
-  for (int64_t x : v) sum += x;
-  s.avg = static_cast<double>(sum) / static_cast<double>(v.size());
-  return s;
+  for (size_t i = 0; i < targets.size(); ++i) {
+    const Target& t = targets[i];
+    const Fold& x = folds[static_cast<size_t>(t.field)];
+    const int64_t v = x.max == x.min ? x.min : value_of(t.base + t.prefix);
+    SummaryStats& s = out[static_cast<size_t>(t.field)];
+    const int p = kPercentiles[i % kPercentiles.size()];
+    (p == 50 ? s.p50 : p == 90 ? s.p90 : s.p99) = v;
+  }
+  summaries_ = std::move(out);
+}
+
+SummaryStats Recorder::summary(Field f) const {
+  if (!summaries_) compute_summaries();
+  return (*summaries_)[static_cast<size_t>(f)];
 }
 
 }  // namespace ckptsim::analysis

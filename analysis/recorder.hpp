@@ -1,10 +1,18 @@
 // The Recorder folds the domain event stream of one run into per-checkpoint records and the
-// metrics of SPEC section 9. Memory stays flat in simulated time: one compact POD record per
-// checkpoint (summary.json's history holds every checkpoint), the few patches and torn
-// observations, and O(1) folds for everything else.
+// metrics of SPEC section 9. Memory stays flat in simulated time: summary.json's history holds
+// every checkpoint, so past kWindow records the finished ones are spilled, oldest first, as
+// fixed-size POD records to an anonymous temporary file (std::tmpfile) and read back from it
+// by the writers, by checkpoint(id) and by the summary statistics (exact nearest-rank
+// percentiles by a radix selection over the file, in bounded memory). In memory stay the
+// records not yet spilled (the pending ones and those behind the oldest pending), the few
+// patches and torn observations, and O(1) folds. Without a temporary file, everything stays in
+// memory (the outputs are the same).
 #pragma once
 
 #include <cstdint>
+#include <cstdio>
+#include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -109,7 +117,13 @@ struct EffectiveConfig {
 
 class Recorder : public model::Observer {
  public:
+  // Records kept in memory before finished ones are spilled to the temporary file.
+  static constexpr size_t kWindow = 4096;
+
   explicit Recorder(const model::Scenario& scenario);
+  Recorder(const Recorder&) = delete;
+  Recorder& operator=(const Recorder&) = delete;
+  ~Recorder() override;
 
   void on_event(const model::DomainEvent& e) override;
 
@@ -132,7 +146,12 @@ class Recorder : public model::Observer {
   std::string job_status() const;
 
   Counts counts() const;
-  const std::vector<CheckpointRecord>& history() const { return history_; }
+  // Number of checkpoints in the history.
+  size_t history_size() const { return spilled_ + history_.size(); }
+  // Every checkpoint of the history, oldest first (in creation order).
+  void for_each_checkpoint(const std::function<void(const CheckpointRecord&)>& fn) const;
+  // The checkpoint with this id, or null. The pointee may be a copy read back from the spill
+  // file: it stays valid until the next call of checkpoint() or on_event().
   const CheckpointRecord* checkpoint(int64_t id) const;
   const std::vector<PatchRecord>& patches() const { return patches_; }
   const std::vector<TornObservation>& torn_observations() const { return torn_; }
@@ -144,6 +163,10 @@ class Recorder : public model::Observer {
  private:
   CheckpointRecord* find(int64_t id);
   Time end_of_run() const;
+  void maybe_spill();
+  // Reads spilled records [first, first + n) into `out`; false on a read error.
+  bool read_spilled(size_t first, size_t n, CheckpointRecord* out) const;
+  void compute_summaries() const;
 
   std::string name_;
   uint64_t seed_ = 0;
@@ -153,8 +176,18 @@ class Recorder : public model::Observer {
   uint64_t events_run_ = 0;
   Time last_event_ = 0;
 
-  std::vector<CheckpointRecord> history_;  // in creation order (ids increase)
+  std::vector<CheckpointRecord> history_;  // not yet spilled, in creation order (ids increase)
   bool ids_sorted_ = true;
+  int64_t last_id_ = 0;  // id of the newest record
+  struct FileCloser {
+    void operator()(std::FILE* f) const { std::fclose(f); }
+  };
+  std::unique_ptr<std::FILE, FileCloser> spill_;  // history_[0] follows the spilled records
+  bool spill_failed_ = false;                      // no temporary file: keep all in memory
+  size_t spilled_ = 0;
+  Counts spilled_counts_;
+  mutable CheckpointRecord lookup_;  // checkpoint()'s copy of a spilled record
+  mutable std::optional<std::vector<SummaryStats>> summaries_;  // by Field, until on_event
   std::vector<PatchRecord> patches_;
   std::vector<TornObservation> torn_;
   EffectiveConfig config_;

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "analysis/fast_format.hpp"
 #include "analysis/json_util.hpp"
 #include "sim/units.hpp"
 
@@ -19,20 +20,44 @@ std::string stats_json(const SummaryStats& s, bool time) {
 }
 
 void append_history_entry(std::string& out, const CheckpointRecord& r) {
+  // Field by field (see fast_format.hpp); the text is what fmt::format printed before.
   const Duration e2e = r.end_to_end_duration();
   const bool failed = r.status == CheckpointStatus::FAILED;
-  out += fmt::format(
-      R"({{"id": {}, "status": "{}", "checkpoint_type": "{}", "trigger_timestamp": {}, )"
-      R"("latest_ack_timestamp": {}, "end_to_end_duration": {}, "checkpointed_size": {}, )"
-      R"("state_size": {}, "persisted_fraction": {}, "timeout": {}, "deadline": {}, )"
-      R"("rescued": {}, "failure_reason": {}, "alignment_duration": {}, "start_delay": {}}})",
-      r.id, to_string(r.status), model::to_string(r.type), sim::format_ms(r.trigger_timestamp),
-      r.latest_ack_timestamp >= 0 ? sim::format_ms(r.latest_ack_timestamp) : "null",
-      e2e >= 0 ? sim::format_ms(e2e) : "null", r.checkpointed_size, r.state_size,
-      json::fraction(r.persisted_fraction), sim::format_ms(r.timeout), json::ms(r.deadline),
-      r.rescued ? "true" : "false",
-      failed ? json::quote(model::to_string(r.failure_reason)) : "null",
-      sim::format_ms(r.alignment_duration), sim::format_ms(r.start_delay));
+  out += "{\"id\": ";
+  fast::append_int(out, r.id);
+  out += ", \"status\": \"";
+  out += to_string(r.status);
+  out += "\", \"checkpoint_type\": \"";
+  out += model::to_string(r.type);
+  out += "\", \"trigger_timestamp\": ";
+  fast::append_ms(out, r.trigger_timestamp);
+  out += ", \"latest_ack_timestamp\": ";
+  if (r.latest_ack_timestamp >= 0) fast::append_ms(out, r.latest_ack_timestamp);
+  else out += "null";
+  out += ", \"end_to_end_duration\": ";
+  if (e2e >= 0) fast::append_ms(out, e2e);
+  else out += "null";
+  out += ", \"checkpointed_size\": ";
+  fast::append_int(out, r.checkpointed_size);
+  out += ", \"state_size\": ";
+  fast::append_int(out, r.state_size);
+  out += ", \"persisted_fraction\": ";
+  fast::append_fraction(out, r.persisted_fraction);
+  out += ", \"timeout\": ";
+  fast::append_ms(out, r.timeout);
+  out += ", \"deadline\": ";
+  if (r.deadline == sim::kNever) out += "null";
+  else fast::append_ms(out, r.deadline);
+  out += ", \"rescued\": ";
+  out += r.rescued ? "true" : "false";
+  out += ", \"failure_reason\": ";
+  if (failed) json::append_quoted(out, model::to_string(r.failure_reason));
+  else out += "null";
+  out += ", \"alignment_duration\": ";
+  fast::append_ms(out, r.alignment_duration);
+  out += ", \"start_delay\": ";
+  fast::append_ms(out, r.start_delay);
+  out += '}';
 }
 
 }  // namespace
@@ -60,20 +85,21 @@ void write_summary_json(std::ostream& os, const Recorder& rec) {
                      stats_json(rec.summary(F::alignment_duration), true));
   out += "  },\n";
 
-  const auto& h = rec.history();
-  if (h.empty()) {
+  const size_t n = rec.history_size();
+  if (n == 0) {
     out += "  \"history\": [],\n";
   } else {
     out += "  \"history\": [\n";
-    for (size_t i = 0; i < h.size(); ++i) {
+    size_t i = 0;
+    rec.for_each_checkpoint([&](const CheckpointRecord& r) {
       out += "    ";
-      append_history_entry(out, h[i]);
-      out += i + 1 < h.size() ? ",\n" : "\n";
+      append_history_entry(out, r);
+      out += ++i < n ? ",\n" : "\n";
       if (out.size() > (1 << 16)) {
         os << out;
         out.clear();
       }
-    }
+    });
     out += "  ],\n";
   }
 

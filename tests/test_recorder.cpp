@@ -4,6 +4,9 @@
 #include "analysis/expectations.hpp"
 #include "analysis/recorder.hpp"
 
+#include <algorithm>
+#include <vector>
+
 using namespace ckptsim;
 using namespace ckptsim::analysis;
 namespace ev = model::events;
@@ -258,4 +261,60 @@ TEST_CASE("expectations: metrics, job status, checkpoints; failures say expected
   CHECK_FALSE(res[7].passed);
   CHECK(describe(res[7]).rfind("line 12: bogus == ", 0) == 0);
   CHECK_FALSE(all_passed(res));
+}
+
+// Past 2 * kWindow records the finished ones go to the spill file; everything read back must be
+// what an all-in-memory recorder holds, and the percentiles (radix selection past 65536
+// completed checkpoints) must equal those of a full sort.
+TEST_CASE("spilled history: records, lookups, counts and exact percentiles") {
+  for (const int64_t n : {int64_t{9000}, int64_t{70001}}) {
+    CAPTURE(n);
+    Recorder r(scenario(n * 10 * kSecond));
+    std::vector<int64_t> e2e, sizes;
+    uint64_t x = 12345;
+    int64_t failures = 0;
+    for (int64_t id = 1; id <= n; ++id) {
+      const sim::Time t = (id - 1) * 10 * kSecond;
+      created(r, t, id);
+      x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+      const sim::Duration d = 1 + static_cast<sim::Duration>((x >> 33) % (id % 7 == 0 ? 4000000 : 3000));
+      const int64_t size = static_cast<int64_t>((x >> 20) % 1000) - 3;
+      if (id % 11 == 0) {
+        failed(r, t + d, id, t);
+        ++failures;
+      } else if (id < n) {  // the last stays in progress
+        completed(r, t + d, id, t, false, size);
+        e2e.push_back(d);
+        sizes.push_back(size);
+      }
+    }
+    CHECK(r.history_size() == static_cast<size_t>(n));
+    const Counts c = r.counts();
+    CHECK(c.total == n);
+    CHECK(c.failed == failures);
+    CHECK(c.in_progress == 1);
+    CHECK(c.completed == static_cast<int64_t>(e2e.size()));
+    int64_t expect_id = 1;
+    bool in_order = true;
+    r.for_each_checkpoint([&](const CheckpointRecord& rec) { in_order = in_order && rec.id == expect_id++; });
+    CHECK(in_order);
+    REQUIRE(r.checkpoint(2) != nullptr);
+    CHECK(r.checkpoint(2)->id == 2);
+    CHECK(r.checkpoint(22)->status == CheckpointStatus::FAILED);
+    CHECK(r.checkpoint(n)->status == CheckpointStatus::IN_PROGRESS);
+    CHECK(r.checkpoint(n + 1) == nullptr);
+    CHECK(r.checkpoint(0) == nullptr);
+    auto check = [](const SummaryStats& s, std::vector<int64_t> v) {
+      std::sort(v.begin(), v.end());
+      auto rank = [&](size_t p) { return v[std::max<size_t>(1, (p * v.size() + 99) / 100) - 1]; };
+      CHECK(s.count == static_cast<int64_t>(v.size()));
+      CHECK(s.min == v.front());
+      CHECK(s.max == v.back());
+      CHECK(s.p50 == rank(50));
+      CHECK(s.p90 == rank(90));
+      CHECK(s.p99 == rank(99));
+    };
+    check(r.summary(Recorder::Field::end_to_end_duration), e2e);
+    check(r.summary(Recorder::Field::checkpointed_size), sizes);
+  }
 }
