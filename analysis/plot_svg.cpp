@@ -46,7 +46,15 @@ std::string tick_text(double v) {
 }  // namespace
 
 void write_plot_svg(std::ostream& out, const Plot& p) {
-  const double W = 900, H = 560, L = 90, R = 30, T = 50, B = 110;
+  // The legend goes right of the plot area, so it never hides a point.
+  size_t rows = 0, label_width = 0;
+  for (const auto& s : p.series)
+    if (!s.label.empty()) {
+      ++rows;
+      label_width = std::max(label_width, s.label.size());
+    }
+  const double lw = rows ? 40 + 7.2 * static_cast<double>(label_width) : 0;
+  const double W = 900 + (rows ? lw + 10 : 0), H = 560, L = 90, R = 30 + (rows ? lw + 10 : 0), T = 50, B = 110;
   const double pw = W - L - R, ph = H - T - B;
   // Ranges.
   double xmin = INFINITY, xmax = -INFINITY, ymin = INFINITY, ymax = -INFINITY;
@@ -135,13 +143,9 @@ void write_plot_svg(std::ostream& out, const Plot& p) {
       out << fmt::format("<circle cx=\"{:.1f}\" cy=\"{:.1f}\" r=\"3\" fill=\"{}\"/>\n", xx, fy(pt.y), color);
     }
   }
-  // Legend (top right, inside the plot).
-  size_t rows = 0;
-  for (const auto& s : p.series) rows += s.label.empty() ? 0 : 1;
+  // Legend.
   if (rows) {
-    size_t width = 0;
-    for (const auto& s : p.series) width = std::max(width, s.label.size());
-    const double lw = 40 + 7.2 * static_cast<double>(width), lx = L + pw - lw - 8, ly = T + 8;
+    const double lx = L + pw + 10, ly = T;
     out << fmt::format("<rect x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.1f}\" height=\"{:.1f}\" fill=\"white\" "
                        "fill-opacity=\"0.85\" stroke=\"#ccc\"/>\n",
                        lx, ly, lw, 8 + 18 * static_cast<double>(rows));
@@ -156,7 +160,7 @@ void write_plot_svg(std::ostream& out, const Plot& p) {
   }
   out << fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\" fill=\"#666\" font-size=\"11\" text-anchor=\"end\">points: "
                      "mean of the replications; bars: 95% confidence interval (Student t)</text>\n",
-                     W - R, T - 8);
+                     L + pw, T - 8);
   out << "</svg>\n";
 }
 
