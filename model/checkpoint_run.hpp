@@ -54,8 +54,13 @@ struct CheckpointRun {
   bool tasks_active = false;  // subtasks still work on it (until the abort notice arrives)
   bool aborted = false;       // failed at the coordinator; tasks not yet told
   std::vector<SubtaskRun> subtasks;
-  std::vector<double> channel_ahead;  // bytes ahead of the barrier in each channel at ...
-  std::vector<Time> channel_since;    // ... this time (kNever: barrier not emitted)
+  // Per channel, the bytes ahead of the barrier at a time (kNever: barrier not emitted). Filled
+  // only when needed (re-timing, FIFO with an older checkpoint, unaligned in-flight bytes):
+  // a plain aligned wave is planned per edge without them.
+  bool channels_ready = false;
+  bool planned_per_edge = false;
+  std::vector<double> channel_ahead;
+  std::vector<Time> channel_since;
   std::vector<std::pair<Time, int32_t>> starts;  // (sync_end, subtask) awaiting their upload
   size_t next_start = 0;
   sim::Timer wave;  // fires at the next sync_end

@@ -131,6 +131,7 @@ void Job::change_load(const LoadChange& change) {
   }
   Flow old = std::move(flow_);
   flow_ = compute_flow(graph_, loads_, scenario_.network);
+  ++flow_version_;
   progress_.set_rates(now(), flow_.nominal_input, flow_.catch_up_rate());
   std::vector<CheckpointRun*> runs;
   for (uint32_t slot = 0; CheckpointRun* run = coordinator_->run_in_slot(slot); ++slot)

@@ -43,6 +43,7 @@ class Job : public UploadListener {
   const Scenario& scenario() const { return scenario_; }
   const JobGraph& graph() const { return graph_; }
   const Flow& flow() const { return flow_; }
+  uint64_t flow_version() const { return flow_version_; }  // changes with every flow change
   Storage& storage() { return *storage_; }
   Progress& progress() { return progress_; }
   CheckpointCoordinator& coordinator() { return *coordinator_; }
@@ -80,6 +81,7 @@ class Job : public UploadListener {
   JobStatus status_ = JobStatus::RUNNING;
   bool tasks_running_ = true;
   Duration recovery_download_ = 0;
+  uint64_t flow_version_ = 0;
   ProgressCallback progress_callback_ = nullptr;
   void* progress_context_ = nullptr;
   int progress_slices_ = 1;

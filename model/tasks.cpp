@@ -59,8 +59,8 @@ void TaskExecutor::start(CheckpointRun& run, Time rpc_arrival) {
   const JobGraph& g = job_.graph();
   run.tasks_active = true;
   run.subtasks.assign(static_cast<size_t>(g.subtask_count()), SubtaskRun{});
-  run.channel_ahead.assign(static_cast<size_t>(g.channel_count()), 0.0);
-  run.channel_since.assign(static_cast<size_t>(g.channel_count()), sim::kNever);
+  run.channels_ready = false;
+  run.planned_per_edge = false;
   const bool unaligned_sources = scenario_.checkpointing.unaligned_checkpoints &&
                                  scenario_.checkpointing.aligned_checkpoint_timeout == 0;
   for (int32_t s = 0; s < g.subtask_count(); ++s) {
@@ -104,9 +104,19 @@ void TaskExecutor::plan(CheckpointRun& run, const Flow* old_flow) {
   const auto& outputs = g.output_channels();
   earlier_runs_.clear();
   for (uint32_t slot = 0; CheckpointRun* other = job_.coordinator().run_in_slot(slot); ++slot)
-    if (other != &run && other->tasks_active && other->id < run.id &&
-        !other->channel_since.empty())
+    if (other != &run && other->tasks_active && other->id < run.id) {
+      ensure_channels(*other, old_flow ? *old_flow : flow);  // the flow it was planned under
       earlier_runs_.push_back(other);
+    }
+  if (edges_flow_version_ != job_.flow_version()) refresh_edges();
+  // A first, aligned plan with no older barrier in the channels is computed per edge.
+  const bool per_edge = !old_flow && earlier_runs_.empty() && !uc;
+  if (per_edge) {
+    run.planned_per_edge = true;
+    for (EdgeWave& w : edge_waves_) w.ready = false;
+  } else {
+    ensure_channels(run, old_flow ? *old_flow : flow);
+  }
 
   for (int32_t s : g.subtasks_in_topological_order()) {
     SubtaskRun& st = run.subtasks[static_cast<size_t>(s)];
@@ -115,6 +125,33 @@ void TaskExecutor::plan(CheckpointRun& run, const Flow* old_flow) {
     const bool decided = old_flow && st.snapshot != sim::kNever && st.snapshot <= now;
     if (g.is_source(g.operator_of(s))) {
       // fall through to the output side only
+    } else if (per_edge) {
+      Time first = sim::kNever, last = 0;
+      const int32_t end = g.inputs_end(s);
+      for (int32_t k = g.inputs_begin(s); k < end;) {
+        const Channel& ch = channels[static_cast<size_t>(inputs[static_cast<size_t>(k)])];
+        const auto e = static_cast<size_t>(ch.edge);
+        if (edge_uniform_[e] && g.edges()[e].partitioning != Partitioning::forward) {
+          // Every sender of an all-to-all edge reaches every receiver: one value per edge.
+          const EdgeWave& w = edge_wave(run, ch.edge);
+          first = std::min(first, w.first);
+          last = std::max(last, w.last);
+          while (k < end && channels[static_cast<size_t>(inputs[static_cast<size_t>(k)])].edge == ch.edge) ++k;
+          continue;
+        }
+        const int32_t c = inputs[static_cast<size_t>(k)];
+        const SubtaskRun& up = run.subtasks[static_cast<size_t>(ch.from)];
+        const Time drained =
+            drain_end(up.snapshot, flow.channel_backlog[static_cast<size_t>(c)], flow.channel_rate[static_cast<size_t>(c)]);
+        const Time arrival = drained == sim::kNever ? sim::kNever : drained + latency;
+        first = std::min(first, arrival);
+        last = std::max(last, arrival);
+        ++k;
+      }
+      st.first = first;
+      st.last = last;
+      st.snapshot = last;  // aligned: the snapshot waits for the last barrier
+      st.unaligned = false;
     } else {
       Time first = sim::kNever, last = 0, first_uc = sim::kNever;
       for (int32_t k = g.inputs_begin(s); k < g.inputs_end(s); ++k) {
@@ -220,6 +257,68 @@ void TaskExecutor::plan(CheckpointRun& run, const Flow* old_flow) {
     run.wave.cancel();
   else
     run.wave.arm_at(run.starts.front().first);
+}
+
+void TaskExecutor::refresh_edges() {
+  const JobGraph& g = job_.graph();
+  const Flow& flow = job_.flow();
+  const size_t n = g.edges().size();
+  edge_uniform_.assign(n, 1);
+  edge_backlog_.assign(n, 0.0);
+  edge_rate_.assign(n, 0.0);
+  std::vector<char> seen(n, 0);
+  for (int32_t c = 0; c < g.channel_count(); ++c) {
+    const auto e = static_cast<size_t>(g.channels()[static_cast<size_t>(c)].edge);
+    const double b = flow.channel_backlog[static_cast<size_t>(c)];
+    const double r = flow.channel_rate[static_cast<size_t>(c)];
+    if (!seen[e]) {
+      seen[e] = 1;
+      edge_backlog_[e] = b;
+      edge_rate_[e] = r;
+    } else if (b != edge_backlog_[e] || r != edge_rate_[e]) {
+      edge_uniform_[e] = 0;
+    }
+  }
+  edge_waves_.assign(n, EdgeWave{});
+  edges_flow_version_ = job_.flow_version();
+}
+
+const TaskExecutor::EdgeWave& TaskExecutor::edge_wave(const CheckpointRun& run, int32_t edge) {
+  EdgeWave& w = edge_waves_[static_cast<size_t>(edge)];
+  if (w.ready) return w;
+  const JobGraph& g = job_.graph();
+  const int from = g.edges()[static_cast<size_t>(edge)].from_op;
+  const int32_t begin = g.first_subtask(from);
+  const int32_t end = begin + g.operators()[static_cast<size_t>(from)].parallelism;
+  const Duration latency = scenario_.network.latency;
+  w.first = sim::kNever;
+  w.last = 0;
+  for (int32_t u = begin; u < end; ++u) {
+    const Time drained = drain_end(run.subtasks[static_cast<size_t>(u)].snapshot,
+                                   edge_backlog_[static_cast<size_t>(edge)],
+                                   edge_rate_[static_cast<size_t>(edge)]);
+    const Time arrival = drained == sim::kNever ? sim::kNever : drained + latency;
+    w.first = std::min(w.first, arrival);
+    w.last = std::max(w.last, arrival);
+  }
+  w.ready = true;
+  return w;
+}
+
+void TaskExecutor::ensure_channels(CheckpointRun& run, const Flow& emission_flow) {
+  if (run.channels_ready) return;
+  const JobGraph& g = job_.graph();
+  run.channel_ahead.assign(static_cast<size_t>(g.channel_count()), 0.0);
+  run.channel_since.assign(static_cast<size_t>(g.channel_count()), sim::kNever);
+  run.channels_ready = true;
+  if (!run.planned_per_edge) return;
+  // Planned per edge (aligned): every emitted barrier entered behind its channel's backlog.
+  for (int32_t c = 0; c < g.channel_count(); ++c) {
+    const SubtaskRun& up = run.subtasks[static_cast<size_t>(g.channels()[static_cast<size_t>(c)].from)];
+    if (up.snapshot == sim::kNever) continue;
+    run.channel_since[static_cast<size_t>(c)] = up.snapshot;
+    run.channel_ahead[static_cast<size_t>(c)] = emission_flow.channel_backlog[static_cast<size_t>(c)];
+  }
 }
 
 void TaskExecutor::on_wave(CheckpointRun& run) {

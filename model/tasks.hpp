@@ -38,6 +38,17 @@ class TaskExecutor {
 
  private:
   void plan(CheckpointRun& run, const Flow* old_flow);
+  // Fills the run's per-channel arrays; a run planned per edge derives them from its
+  // subtasks' snapshots under `emission_flow`, the flow in force when it was planned.
+  void ensure_channels(CheckpointRun& run, const Flow& emission_flow);
+  // When every channel of an edge has the same backlog and rate (the usual case), a barrier
+  // wave needs one value per edge, not one per channel.
+  void refresh_edges();
+  struct EdgeWave {
+    bool ready = false;
+    Time first = sim::kNever, last = 0;
+  };
+  const EdgeWave& edge_wave(const CheckpointRun& run, int32_t edge);
   void begin_upload(CheckpointRun& run, int32_t s);
   void upload_done(CheckpointRun& run, int32_t s);
   void schedule_ack(CheckpointRun& run, int32_t s, Time at);
@@ -49,7 +60,11 @@ class TaskExecutor {
   // One stream per subtask whose state varies: "state/<operator>/<subtask index>".
   std::vector<sim::RandomStream> state_rng_;
   std::vector<int32_t> state_rng_index_;  // per subtask, -1 when its state is constant
-  std::vector<const CheckpointRun*> earlier_runs_;  // scratch: older runs still in the channels
+  std::vector<CheckpointRun*> earlier_runs_;  // scratch: older runs still in the channels
+  uint64_t edges_flow_version_ = ~0ull;
+  std::vector<char> edge_uniform_;
+  std::vector<double> edge_backlog_, edge_rate_;
+  std::vector<EdgeWave> edge_waves_;  // scratch for one plan
 };
 
 }  // namespace ckptsim::model
