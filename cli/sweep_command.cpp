@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <mutex>
@@ -227,6 +228,18 @@ int sweep_command(const std::vector<std::string>& args) {
                                points[static_cast<size_t>(id.point)]->scenario.seed, sets);
     }
     return 0;
+  }
+
+  // The output's directory is created (as `run --out` does) before any run, so a bad path
+  // fails at once instead of after the sweep.
+  {
+    std::error_code ec;
+    const auto parent = std::filesystem::path(vm["out"].as<std::string>()).parent_path();
+    if (!parent.empty()) std::filesystem::create_directories(parent, ec);
+    if (ec) {
+      std::cerr << fmt::format("{}: cannot create {}: {}\n", who, parent.string(), ec.message());
+      return 2;
+    }
   }
 
   // Run on a pool of threads; rows are buffered by position and written in run order.
