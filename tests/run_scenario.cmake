@@ -15,6 +15,24 @@ foreach(f summary.json history.csv timeline.svg events.jsonl trace.json)
     message(FATAL_ERROR "${NAME}: ${f} differs between two runs of the same scenario and seed")
   endif()
 endforeach()
+# The JSON outputs load with a real parser (Python's json) when Python is there.
+find_program(PYTHON3 python3)
+if(PYTHON3)
+  execute_process(COMMAND ${PYTHON3} -c "
+import json, sys
+d = sys.argv[1]
+json.load(open(d + '/summary.json'))
+t = json.load(open(d + '/trace.json'))
+assert isinstance(t['traceEvents'], list) and t['traceEvents'], 'empty trace'
+for e in t['traceEvents']:
+    assert e['ph'] in ('X', 'i', 'M', 'B', 'E', 'C'), e
+for line in open(d + '/events.jsonl'):
+    json.loads(line)
+" ${WORK}/a RESULT_VARIABLE rc ERROR_VARIABLE err)
+  if(NOT rc EQUAL 0)
+    message(FATAL_ERROR "${NAME}: an output is not valid JSON:\n${err}")
+  endif()
+endif()
 file(READ ${WORK}/a/summary.json summary)
 string(REGEX MATCH "\"fingerprint\": \"([0-9a-f]+)\"" _ "${summary}")
 set(actual ${CMAKE_MATCH_1})

@@ -27,8 +27,8 @@ def ms_to_us(text):
 
 def run_ckptsim(binary, days, out):
     t0 = time.perf_counter()
-    subprocess.run([binary, 'run', SCENARIO, '--set', f'duration={days}d', '--out', out,
-                    '--format', 'json'], check=True, stdout=subprocess.DEVNULL)
+    subprocess.run([binary, 'run', SCENARIO, '--set', f'duration={days}d', '--out', out],
+                   check=True, stdout=subprocess.DEVNULL)
     wall = time.perf_counter() - t0
     with open(os.path.join(out, 'history.csv'), newline='') as f:
         rows = [(int(r['id']), r['status'], ms_to_us(r['trigger_timestamp'])) for r in csv.DictReader(f)]
