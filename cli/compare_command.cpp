@@ -86,27 +86,11 @@ int compare_command(const std::vector<std::string>& args) {
       "variant", po::value<std::vector<std::string>>()->composing(), "NAME:key=value[,key=value]...")(
       "seed", po::value<uint64_t>(), "override the scenario's seed")(
       "set", po::value<std::vector<std::string>>()->composing(), "applied to every variant first");
-  po::options_description hidden;
-  hidden.add_options()("scenario", po::value<std::string>());
-  po::options_description all;
-  all.add(opts).add(hidden);
-  po::positional_options_description pos;
-  pos.add("scenario", 1);
   po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    std::cerr << "ckptsim compare: " << e.what() << "\n" << kCompareUsage;
-    return 2;
-  }
-  if (vm.count("help")) {
-    std::cout << kCompareUsage << "\n" << opts;
-    return 0;
-  }
-  if (!vm.count("scenario") || vm.count("variant") == 0 ||
+  if (auto rc = parse_scenario_command(args, opts, "ckptsim compare", kCompareUsage, vm)) return *rc;
+  if (vm.count("variant") == 0 ||
       vm["variant"].as<std::vector<std::string>>().size() < 2) {
-    std::cerr << "ckptsim compare: give SCENARIO and at least two --variant\n" << kCompareUsage;
+    std::cerr << "ckptsim compare: give at least two --variant\n" << kCompareUsage;
     return 2;
   }
   std::vector<std::string> base;

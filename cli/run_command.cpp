@@ -44,28 +44,8 @@ int run_command(const std::vector<std::string>& args) {
       "trace", po::bool_switch(), "also write trace.json, Chrome trace format (needs --out)")(
       "format", po::value<std::string>()->default_value("table"), "table | json")(
       "progress", po::bool_switch(), "report simulated time per second on stderr");
-  po::options_description hidden;
-  hidden.add_options()("scenario", po::value<std::string>());
-  po::options_description all;
-  all.add(opts).add(hidden);
-  po::positional_options_description pos;
-  pos.add("scenario", 1);
   po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    std::cerr << "ckptsim run: " << e.what() << "\n" << kRunUsage;
-    return 2;
-  }
-  if (vm.count("help")) {
-    std::cout << kRunUsage << "\n" << opts;
-    return 0;
-  }
-  if (!vm.count("scenario")) {
-    std::cerr << "ckptsim run: missing SCENARIO\n" << kRunUsage;
-    return 2;
-  }
+  if (auto rc = parse_scenario_command(args, opts, "ckptsim run", kRunUsage, vm)) return *rc;
   const std::string format = vm["format"].as<std::string>();
   if (format != "table" && format != "json") {
     std::cerr << "ckptsim run: --format must be table or json, not '" << format << "'\n";

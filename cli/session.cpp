@@ -13,6 +13,35 @@
 
 namespace ckptsim::cli {
 
+std::optional<int> parse_scenario_command(const std::vector<std::string>& args,
+                                          const boost::program_options::options_description& opts,
+                                          const char* who, const char* usage,
+                                          boost::program_options::variables_map& vm) {
+  namespace po = boost::program_options;
+  po::options_description hidden;
+  hidden.add_options()("scenario", po::value<std::string>());
+  po::options_description all;
+  all.add(opts).add(hidden);
+  po::positional_options_description pos;
+  pos.add("scenario", 1);
+  try {
+    po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
+    po::notify(vm);
+  } catch (const po::error& e) {
+    std::cerr << who << ": " << e.what() << "\n" << usage;
+    return 2;
+  }
+  if (vm.count("help")) {
+    std::cout << usage << "\n" << opts;
+    return 0;
+  }
+  if (!vm.count("scenario")) {
+    std::cerr << who << ": missing SCENARIO\n" << usage;
+    return 2;
+  }
+  return std::nullopt;
+}
+
 std::optional<LoadedScenario> load_or_report(const std::string& path,
                                              const std::vector<std::string>& overrides,
                                              std::optional<uint64_t> seed) {

@@ -115,28 +115,8 @@ int sweep_command(const std::vector<std::string>& args) {
       "plot-mark", po::value<std::vector<std::string>>()->composing(), "VALUE=LABEL: a vertical line in plots")(
       "plot-title", po::value<std::string>(), "title of the plots (default: COLUMN against KEY)")(
       "progress", po::bool_switch(), "a progress line on stderr even when it is not a terminal");
-  po::options_description hidden;
-  hidden.add_options()("scenario", po::value<std::string>());
-  po::options_description all;
-  all.add(opts).add(hidden);
-  po::positional_options_description pos;
-  pos.add("scenario", 1);
   po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    std::cerr << who << ": " << e.what() << "\n" << kSweepUsage;
-    return 2;
-  }
-  if (vm.count("help")) {
-    std::cout << kSweepUsage << "\n" << opts;
-    return 0;
-  }
-  if (!vm.count("scenario")) {
-    std::cerr << who << ": missing SCENARIO\n" << kSweepUsage;
-    return 2;
-  }
+  if (auto rc = parse_scenario_command(args, opts, who, kSweepUsage, vm)) return *rc;
   auto strings = [&](const char* name) {
     return vm.count(name) ? vm[name].as<std::vector<std::string>>() : std::vector<std::string>{};
   };
