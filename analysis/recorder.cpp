@@ -72,6 +72,14 @@ CheckpointRecord* Recorder::find(int64_t id) {
   return nullptr;
 }
 
+CheckpointRecord& Recorder::add(int64_t id) {
+  if (history_size() > 0 && last_id_ >= id) ids_sorted_ = false;
+  last_id_ = id;
+  history_.push_back({});
+  history_.back().id = id;
+  return history_.back();
+}
+
 const CheckpointRecord* Recorder::checkpoint(int64_t id) const {
   if (const CheckpointRecord* r = const_cast<Recorder*>(this)->find(id)) return r;
   if (spilled_ == 0) return nullptr;
@@ -162,15 +170,11 @@ void Recorder::on_event(const model::DomainEvent& e) {
         } else if constexpr (std::is_same_v<T, ev::ConfigRead>) {
           if (b.torn) torn_.push_back({at, b.reader, b.interval, b.timeout, b.checkpoint_id});
         } else if constexpr (std::is_same_v<T, ev::CheckpointCreated>) {
-          CheckpointRecord r;
-          r.id = b.id;
+          CheckpointRecord& r = add(b.id);
           r.trigger_timestamp = at;
           r.timeout = b.timeout;
           r.original_deadline = b.deadline;
           r.deadline = b.deadline;
-          if (history_size() > 0 && last_id_ >= b.id) ids_sorted_ = false;
-          last_id_ = b.id;
-          history_.push_back(r);
         } else if constexpr (std::is_same_v<T, ev::CheckpointRearmed>) {
           if (auto* r = find(b.id)) r->deadline = b.deadline;
         } else if constexpr (std::is_same_v<T, ev::SubtaskAcknowledged>) {
@@ -185,13 +189,7 @@ void Recorder::on_event(const model::DomainEvent& e) {
           }
         } else if constexpr (std::is_same_v<T, ev::CheckpointCompleted>) {
           CheckpointRecord* r = find(b.id);
-          if (!r) {  // created before the recorder attached: keep it anyway
-            history_.push_back({});
-            r = &history_.back();
-            r->id = b.id;
-            if (history_size() > 1 && last_id_ >= b.id) ids_sorted_ = false;
-            last_id_ = b.id;
-          }
+          if (!r) r = &add(b.id);  // created before the recorder attached: keep it anyway
           r->status = CheckpointStatus::COMPLETED;
           r->type = b.type;
           r->trigger_timestamp = b.trigger_timestamp;
@@ -219,12 +217,8 @@ void Recorder::on_event(const model::DomainEvent& e) {
         } else if constexpr (std::is_same_v<T, ev::CheckpointFailed>) {
           CheckpointRecord* r = find(b.id);
           if (!r) {
-            history_.push_back({});
-            r = &history_.back();
-            r->id = b.id;
+            r = &add(b.id);
             r->original_deadline = b.deadline;
-            if (history_size() > 1 && last_id_ >= b.id) ids_sorted_ = false;
-            last_id_ = b.id;
           }
           r->status = CheckpointStatus::FAILED;
           r->failure_reason = b.reason;

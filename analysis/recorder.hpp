@@ -162,6 +162,7 @@ class Recorder : public model::Observer {
 
  private:
   CheckpointRecord* find(int64_t id);
+  CheckpointRecord& add(int64_t id);  // a new record at the end of the history
   Time end_of_run() const;
   void maybe_spill();
   // Reads spilled records [first, first + n) into `out`; false on a read error.
