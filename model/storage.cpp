@@ -194,12 +194,8 @@ void Storage::on_timer() {
   const Time now = sim_.now();
   // Due completions, judged against the anchor the timer was keyed from (before advancing, so
   // the rounding up of their finish time is honoured), in (target, id) order.
-  struct Done {
-    UploadId id;
-    uint32_t generation;
-    uint64_t tag;
-  };
-  std::vector<Done> done;
+  std::vector<Done>& done = done_;  // reused: no allocation per completion
+  done.clear();
   for (auto it = active_.begin(); it != active_.end() && finish_time(it->first) <= now; ++it) {
     const Upload& u = uploads_[it->second];
     done.push_back(Done{it->second, u.generation, u.tag});

@@ -79,6 +79,12 @@ class Storage {
   UploadListener& listener_;
   sim::Timer timer_;
   std::vector<Upload> uploads_;
+  struct Done {
+    UploadId id;
+    uint32_t generation;
+    uint64_t tag;
+  };
+  std::vector<Done> done_;  // scratch of on_timer
   UploadId free_head_ = kNone;
   std::set<std::pair<double, UploadId>> active_;  // (target, id)
   std::set<std::pair<Time, UploadId>> waiting_;   // (ready, id): in the latency phase
