@@ -119,14 +119,7 @@ std::string event_json(const model::DomainEvent& e) {
         } else if constexpr (std::is_same_v<T, ev::PatchAnswered>) {
           l.i("status", b.status);
           l.str("message", b.message);
-          std::string body = "{";
-          for (size_t k = 0; k < b.body.size(); ++k) {
-            if (k) body += ", ";
-            json::append_quoted(body, b.body[k].key);
-            body += ": ";
-            json::append_quoted(body, b.body[k].value);
-          }
-          body += "}";
+          const std::string body = json::patch_body(b.body);
           l.raw("body", body);
           l.ms("interval", b.interval);
           l.ms("timeout", b.timeout);

@@ -53,4 +53,31 @@ std::string ms(sim::Time t) {
   return sim::format_ms(t);
 }
 
+std::string patch_body(const std::vector<model::PatchField>& body) {
+  std::string out = "{";
+  for (size_t k = 0; k < body.size(); ++k) {
+    if (k) out += ", ";
+    append_quoted(out, body[k].key);
+    out += ": ";
+    append_quoted(out, body[k].value);
+  }
+  out += "}";
+  return out;
+}
+
+std::string xml_escape(std::string_view s) {
+  std::string o;
+  for (char c : s) {
+    switch (c) {
+      case '&': o += "&amp;"; break;
+      case '<': o += "&lt;"; break;
+      case '>': o += "&gt;"; break;
+      case '"': o += "&quot;"; break;
+      default:
+        if (static_cast<unsigned char>(c) >= 0x20) o += c;
+    }
+  }
+  return o;
+}
+
 }  // namespace ckptsim::analysis::json

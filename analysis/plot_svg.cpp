@@ -6,23 +6,10 @@
 
 #include <fmt/format.h>
 
+#include "analysis/json_util.hpp"
 namespace ckptsim::analysis {
 
 namespace {
-
-std::string esc(const std::string& s) {
-  std::string o;
-  for (char c : s) {
-    switch (c) {
-      case '&': o += "&amp;"; break;
-      case '<': o += "&lt;"; break;
-      case '>': o += "&gt;"; break;
-      case '"': o += "&quot;"; break;
-      default: o += c;
-    }
-  }
-  return o;
-}
 
 const char* kColors[] = {"#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd",
                          "#8c564b", "#e377c2", "#17becf", "#7f7f7f", "#bcbd22"};
@@ -91,13 +78,13 @@ void write_plot_svg(std::ostream& out, const Plot& p) {
       W, H);
   out << fmt::format("<rect width=\"{}\" height=\"{}\" fill=\"white\"/>\n", W, H);
   out << fmt::format("<text x=\"{}\" y=\"28\" text-anchor=\"middle\" font-size=\"16\" font-weight=\"bold\">{}</text>\n",
-                     W / 2, esc(p.title));
+                     W / 2, json::xml_escape(p.title));
   // Y grid and ticks.
   for (double y = ymin; y <= ymax + ystep * 1e-9; y += ystep) {
     const double yy = fy(y);
     out << fmt::format("<line x1=\"{:.1f}\" y1=\"{:.1f}\" x2=\"{:.1f}\" y2=\"{:.1f}\" stroke=\"#e0e0e0\"/>\n", L, yy, L + pw, yy);
     out << fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"end\">{}</text>\n", L - 6, yy + 4,
-                       esc(tick_text(std::fabs(y) < ystep * 1e-9 ? 0 : y)));
+                       json::xml_escape(tick_text(std::fabs(y) < ystep * 1e-9 ? 0 : y)));
   }
   // X ticks: at most about 14 labels.
   const size_t nt = p.x_ticks.size();
@@ -109,13 +96,13 @@ void write_plot_svg(std::ostream& out, const Plot& p) {
     if (i % every == 0)
       out << fmt::format(
           "<text x=\"{0:.1f}\" y=\"{1:.1f}\" text-anchor=\"end\" transform=\"rotate(-35 {0:.1f} {1:.1f})\">{2}</text>\n",
-          xx + 4, T + ph + 18, esc(p.x_ticks[i].second));
+          xx + 4, T + ph + 18, json::xml_escape(p.x_ticks[i].second));
   }
   out << fmt::format("<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"none\" stroke=\"#333\"/>\n", L, T, pw, ph);
   out << fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"middle\">{}{}</text>\n", L + pw / 2, H - 12,
-                     esc(p.x_label), logx ? " (log scale)" : "");
+                     json::xml_escape(p.x_label), logx ? " (log scale)" : "");
   out << fmt::format("<text x=\"18\" y=\"{0:.1f}\" text-anchor=\"middle\" transform=\"rotate(-90 18 {0:.1f})\">{1}</text>\n",
-                     T + ph / 2, esc(p.y_label));
+                     T + ph / 2, json::xml_escape(p.y_label));
   // Marks.
   for (size_t i = 0; i < p.marks.size(); ++i) {
     const double xx = fx(p.marks[i].x);
@@ -123,7 +110,7 @@ void write_plot_svg(std::ostream& out, const Plot& p) {
                        "stroke-dasharray=\"6 4\"/>\n",
                        xx, T, T + ph);
     out << fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\" fill=\"#333\">{}</text>\n", xx + 4, T + 16 + 16 * static_cast<double>(i),
-                       esc(p.marks[i].label));
+                       json::xml_escape(p.marks[i].label));
   }
   // Series.
   for (size_t si = 0; si < p.series.size(); ++si) {
@@ -155,7 +142,7 @@ void write_plot_svg(std::ostream& out, const Plot& p) {
       const double y = ly + 17 + 18 * static_cast<double>(r++);
       out << fmt::format("<line x1=\"{:.1f}\" y1=\"{:.1f}\" x2=\"{:.1f}\" y2=\"{:.1f}\" stroke=\"{}\" stroke-width=\"2\"/>\n",
                          lx + 6, y - 4, lx + 28, y - 4, kColors[si % std::size(kColors)]);
-      out << fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\">{}</text>\n", lx + 34, y, esc(p.series[si].label));
+      out << fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\">{}</text>\n", lx + 34, y, json::xml_escape(p.series[si].label));
     }
   }
   out << fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\" fill=\"#666\" font-size=\"11\" text-anchor=\"end\">points: "

@@ -72,6 +72,25 @@ CheckpointRecord* Recorder::find(int64_t id) {
   return nullptr;
 }
 
+namespace {
+
+// The fields that CheckpointCompleted and CheckpointFailed both carry.
+template <class Outcome>
+void record_outcome(CheckpointRecord& r, const Outcome& b, Time at) {
+  r.type = b.type;
+  r.trigger_timestamp = b.trigger_timestamp;
+  r.latest_ack_timestamp = b.latest_ack_timestamp;
+  r.end_timestamp = at;
+  r.checkpointed_size = b.checkpointed_size;
+  r.state_size = b.state_size;
+  r.timeout = b.timeout;
+  r.deadline = b.deadline;
+  r.alignment_duration = b.alignment_duration;
+  r.start_delay = b.start_delay;
+}
+
+}  // namespace
+
 CheckpointRecord& Recorder::add(int64_t id) {
   if (history_size() > 0 && last_id_ >= id) ids_sorted_ = false;
   last_id_ = id;
@@ -191,19 +210,10 @@ void Recorder::on_event(const model::DomainEvent& e) {
           CheckpointRecord* r = find(b.id);
           if (!r) r = &add(b.id);  // created before the recorder attached: keep it anyway
           r->status = CheckpointStatus::COMPLETED;
-          r->type = b.type;
-          r->trigger_timestamp = b.trigger_timestamp;
-          r->latest_ack_timestamp = b.latest_ack_timestamp;
-          r->end_timestamp = at;
-          r->checkpointed_size = b.checkpointed_size;
-          r->state_size = b.state_size;
+          record_outcome(*r, b, at);
           r->persisted_fraction = 1.0;
-          r->timeout = b.timeout;
           r->original_deadline = b.original_deadline;
-          r->deadline = b.deadline;
           r->rescued = b.rescued;
-          r->alignment_duration = b.alignment_duration;
-          r->start_delay = b.start_delay;
           ++m_.completed;
           if (b.rescued) ++m_.rescued;
           m_.max_time_without_completed_checkpoint =
@@ -223,17 +233,8 @@ void Recorder::on_event(const model::DomainEvent& e) {
           r->status = CheckpointStatus::FAILED;
           r->failure_reason = b.reason;
           r->counted = b.counted;
-          r->type = b.type;
-          r->trigger_timestamp = b.trigger_timestamp;
-          r->latest_ack_timestamp = b.latest_ack_timestamp;
-          r->end_timestamp = at;
-          r->checkpointed_size = b.checkpointed_size;
-          r->state_size = b.state_size;
+          record_outcome(*r, b, at);
           r->persisted_fraction = b.persisted_fraction;
-          r->timeout = b.timeout;
-          r->deadline = b.deadline;
-          r->alignment_duration = b.alignment_duration;
-          r->start_delay = b.start_delay;
           ++m_.failed;
           if (b.reason == model::FailureReason::CHECKPOINT_EXPIRED) ++m_.expired;
           maybe_spill();

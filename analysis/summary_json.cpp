@@ -119,14 +119,7 @@ void write_summary_json(std::ostream& os, const Recorder& rec) {
     out += "  \"patches\": [\n";
     for (size_t i = 0; i < patches.size(); ++i) {
       const auto& p = patches[i];
-      std::string body = "{";
-      for (size_t k = 0; k < p.body.size(); ++k) {
-        if (k) body += ", ";
-        json::append_quoted(body, p.body[k].key);
-        body += ": ";
-        json::append_quoted(body, p.body[k].value);
-      }
-      body += "}";
+      const std::string body = json::patch_body(p.body);
       out += fmt::format(
           "    {{\"at\": {}, \"status\": {}, \"message\": {}, \"body\": {}, "
           "\"effective\": {{\"interval\": {}, \"timeout\": {}}}}}{}\n",

@@ -6,9 +6,9 @@
 
 #include <fmt/format.h>
 
+#include "analysis/json_util.hpp"
 #include "analysis/table.hpp"
 #include "sim/units.hpp"
-
 namespace ckptsim::analysis {
 
 namespace ev = model::events;
@@ -25,21 +25,6 @@ constexpr const char* kMarkerColor[TimelineSvg::kMarkerKinds] = {
 constexpr const char* kMarkerName[TimelineSvg::kMarkerKinds] = {
     "patch (200)", "patch (rejected)", "failover", "JobManager failover", "load change",
     "storage change", "job FAILED"};
-
-std::string esc(std::string_view s) {
-  std::string o;
-  for (char c : s) {
-    switch (c) {
-      case '&': o += "&amp;"; break;
-      case '<': o += "&lt;"; break;
-      case '>': o += "&gt;"; break;
-      case '"': o += "&quot;"; break;
-      default:
-        if (static_cast<unsigned char>(c) >= 0x20) o += c;
-    }
-  }
-  return o;
-}
 
 std::string f1(double v) { return fmt::format("{:.1f}", v); }
 
@@ -228,7 +213,7 @@ void TimelineSvg::write(std::ostream& os) const {
   o += fmt::format("<rect x=\"0\" y=\"0\" width=\"{}\" height=\"{}\" fill=\"#ffffff\"/>\n", kWidth,
                    f1(height));
   o += fmt::format("<text x=\"{}\" y=\"20\" font-size=\"15\" font-weight=\"bold\">{}</text>\n", kX0,
-                   esc(name_.empty() ? "ckptsim run" : name_));
+                   json::xml_escape(name_.empty() ? "ckptsim run" : name_));
   std::string sub = fmt::format(
       "seed {}, {} simulated; {} checkpoints: {} completed ({} rescued), {} expired, {} other "
       "failures, {} in progress",
@@ -236,7 +221,7 @@ void TimelineSvg::write(std::ostream& os) const {
       totals_[other_failure], static_cast<int64_t>(pending_.size()));
   if (binned_)
     sub += fmt::format("; binned by trigger time, {} per bin", human_duration(std::max<sim::Time>(duration_, 1) / kBins));
-  o += fmt::format("<text x=\"{}\" y=\"38\" fill=\"#444\">{}</text>\n", kX0, esc(sub));
+  o += fmt::format("<text x=\"{}\" y=\"38\" fill=\"#444\">{}</text>\n", kX0, json::xml_escape(sub));
 
   // Light vertical guides for patches and failovers across the checkpoint panel.
   {
@@ -336,7 +321,7 @@ void TimelineSvg::write(std::ostream& os) const {
     o += fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"end\" fill=\"#333\">longest</text>\n",
                      kX0 - 8, f1(dtop + 12));
     o += fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"end\" font-size=\"9\" fill=\"#666\">{}</text>\n",
-                     kX0 - 8, f1(dtop + 26), esc(human_duration(max_dur)));
+                     kX0 - 8, f1(dtop + 26), json::xml_escape(human_duration(max_dur)));
     o += fmt::format("<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"#ccc\"/>\n", f1(kX0),
                      f1(dbase), f1(xr), f1(dbase));
     for (int i = 0; i < kBins; ++i) {
@@ -405,7 +390,7 @@ void TimelineSvg::write(std::ostream& os) const {
     }
     for (const Marker& m : labels_[k]) {
       const double x = X(m.at);
-      o += fmt::format("<g><title>{} at {}</title>", esc(m.label), esc(human_duration(m.at)));
+      o += fmt::format("<g><title>{} at {}</title>", json::xml_escape(m.label), json::xml_escape(human_duration(m.at)));
       if (k == failover || k == jm_failover || k == job_failed) {
         o += fmt::format("<path d=\"M{} {} l4 10 h-8 z\" fill=\"{}\"/>", f1(x), f1(y + 2),
                          k == jm_failover ? "#ffffff\" stroke=\"#000000" : kMarkerColor[k]);
@@ -417,7 +402,7 @@ void TimelineSvg::write(std::ostream& os) const {
       double& le = label_end[row_of(k)];
       if (x + 6 > le && x + 6 + est < xr + 25) {
         o += fmt::format("<text x=\"{}\" y=\"{}\" font-size=\"10\" fill=\"{}\">{}</text>", f1(x + 6),
-                         f1(y + 11), kMarkerColor[k], esc(m.label));
+                         f1(y + 11), kMarkerColor[k], json::xml_escape(m.label));
         le = x + 6 + est + 4;
       }
       o += "</g>\n";

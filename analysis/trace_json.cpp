@@ -121,14 +121,7 @@ void TraceJsonWriter::on_event(const model::DomainEvent& e) {
                fmt::format(R"(, "checkpointed_size": {}, "inflight_size": {}, "unaligned": {})",
                            b.checkpointed_size, b.inflight_size, b.unaligned));
         } else if constexpr (std::is_same_v<T, ev::PatchAnswered>) {
-          std::string body = "{";
-          for (size_t k = 0; k < b.body.size(); ++k) {
-            if (k) body += ", ";
-            json::append_quoted(body, b.body[k].key);
-            body += ": ";
-            json::append_quoted(body, b.body[k].value);
-          }
-          body += "}";
+          const std::string body = json::patch_body(b.body);
           instant(at, fmt::format("PATCH {}", b.status),
                   fmt::format(R"({{"status": {}, "message": {}, "body": {}, "interval": {}, "timeout": {}}})",
                               b.status, json::quote(b.message), body, sim::format_ms(b.interval),
