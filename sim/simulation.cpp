@@ -36,6 +36,23 @@ void Simulation::free_slot(uint32_t s) {
 
 void Simulation::at(Time when, Action action) { schedule(allocate_slot(action), when); }
 
+void Simulation::reserve_leading_sequences(uint64_t n) {
+  if (next_seq_ != 0 || pending() != 0)
+    throw std::logic_error("sim::Simulation: sequences are reserved before anything is scheduled");
+  if (n >= kSeqLimit / 2) throw std::length_error("sim::Simulation: too many reserved sequences");
+  reserved_ = next_seq_ = n;
+}
+
+void Simulation::at_reserved(Time when, uint64_t seq, Action action) {
+  assert(seq < reserved_);
+  push(Entry{std::max(when, now_), (seq << kRefBits) | allocate_slot(action)});
+}
+
+void Simulation::push(Entry e) {
+  heap_.push_back(e);
+  sift_up(static_cast<uint32_t>(pending() - 1), e);
+}
+
 void Simulation::schedule(uint64_t ref, Time when) {
   if (when < now_) when = now_;
   if (next_seq_ == kSeqLimit) renumber();
@@ -44,8 +61,7 @@ void Simulation::schedule(uint64_t ref, Time when) {
   const Entry e{when, (next_seq_++ << kRefBits) | ref};
   const uint32_t pos = (ref & kTimerBit) ? slots_[ref & kSlotMask].heap_pos : kNotQueued;
   if (pos == kNotQueued) {
-    heap_.push_back(e);
-    sift_up(static_cast<uint32_t>(pending() - 1), e);
+    push(e);
   } else if (pos > 0 && before(e, heap()[(pos - 1) / 4])) {
     sift_up(pos, e);
   } else {
@@ -53,17 +69,20 @@ void Simulation::schedule(uint64_t ref, Time when) {
   }
 }
 
-// Gives the pending entries the sequence numbers 0..n-1 in their (time, sequence) order, which
-// keeps the outcome of every comparison. A sorted array is a valid heap.
+// Gives the pending entries the sequence numbers r, r+1, ... in their (time, sequence) order,
+// where r is the reserved count (reserved numbers are kept), which keeps the outcome of every
+// comparison. A sorted array is a valid heap.
 void Simulation::renumber() {
   Entry* h = heap();
   const uint32_t n = static_cast<uint32_t>(pending());
   std::sort(h, h + n, before);
+  uint64_t seq = reserved_;
   for (uint32_t i = 0; i < n; ++i) {
-    h[i].key = (static_cast<uint64_t>(i) << kRefBits) | (h[i].key & kRefMask);
+    if ((h[i].key >> kRefBits) >= reserved_)
+      h[i].key = (seq++ << kRefBits) | (h[i].key & kRefMask);
     place(h, i, h[i]);
   }
-  next_seq_ = n;
+  next_seq_ = seq;
 }
 
 // Removes a timer's entry from wherever it is in the heap.

@@ -67,6 +67,15 @@ class Simulation {
 
   // One-shot action at an absolute time (clamped to now when in the past).
   void at(Time when, Action action);
+
+  // Sets aside the sequence numbers 0..n-1, which order before every other: an action
+  // scheduled with one of them runs before anything else due at the same time, whenever it was
+  // scheduled. This lets a script of n actions be scheduled one at a time (each scheduling the
+  // next) and still run as if all had been scheduled first, in their given order, while the
+  // queue holds one of them instead of n. Call before anything is scheduled.
+  void reserve_leading_sequences(uint64_t n);
+  // One-shot action with reserved sequence number `seq` (< n above); at most one pending per seq.
+  void at_reserved(Time when, uint64_t seq, Action action);
   // A delay past the end of time saturates at kNever instead of overflowing.
   void after(Duration delay, Action action) {
     at(delay > kNever - now_ ? kNever : now_ + delay, std::move(action));
@@ -138,6 +147,7 @@ class Simulation {
   uint32_t allocate_slot(const Action& action);
   void free_slot(uint32_t slot);
   void schedule(uint64_t ref, Time when);
+  void push(Entry e);
   void unschedule(uint32_t slot);  // timers only
   void pop_top();
   void renumber();
@@ -151,6 +161,7 @@ class Simulation {
 
   Time now_ = 0;
   uint64_t next_seq_ = 0;
+  uint64_t reserved_ = 0;  // sequence numbers below this are reserved (reserve_leading_sequences)
   uint64_t events_run_ = 0;
   bool stopped_ = false;
   std::vector<Entry, CacheAligned<Entry>> heap_;

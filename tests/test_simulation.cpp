@@ -5,6 +5,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <stdexcept>
 #include <utility>
 #include <vector>
 
@@ -501,4 +502,41 @@ TEST_CASE("sequence numbers are renumbered at the limit without changing the ord
   t.arm_at(10);  // re-armed: seq 6, now after 8
   sim.run_until(11);
   CHECK(log == Log{{5, 3}, {10, 1}, {10, 2}, {10, 4}, {10, 8}, {10, 9}});
+}
+
+TEST_CASE("reserved sequence numbers run first at equal times, whenever they were scheduled") {
+  Simulation sim;
+  Log log;
+  sim.reserve_leading_sequences(3);
+  CHECK(SimulationTestAccess::next_seq(sim) == 3);
+  sim.at(10, logger(sim, log, 100));    // seq 3
+  Timer t(sim, logger(sim, log, 101));
+  t.arm_at(10);                         // seq 4
+  // A chain: reserved 2 runs at 5 and only then queues reserved 0 and 1 for time 10.
+  Simulation* s = &sim;
+  Log* l = &log;
+  sim.at_reserved(5, 2, [s, l] {
+    l->push_back({s->now(), 2});
+    s->at_reserved(10, 1, logger(*s, *l, 1));
+    s->at_reserved(10, 0, logger(*s, *l, 0));
+  });
+  sim.run_until(11);
+  CHECK(log == Log{{5, 2}, {10, 0}, {10, 1}, {10, 100}, {10, 101}});
+  // Reserving after something was scheduled is a usage error.
+  CHECK_THROWS_AS(sim.reserve_leading_sequences(1), std::logic_error);
+}
+
+TEST_CASE("renumbering keeps reserved sequence numbers below the others") {
+  Simulation sim;
+  Log log;
+  sim.reserve_leading_sequences(2);
+  sim.at(10, logger(sim, log, 1));  // seq 2
+  SimulationTestAccess::set_next_seq(sim, SimulationTestAccess::kSeqLimit - 1);
+  sim.at(10, logger(sim, log, 2));  // seq limit-1
+  sim.at(10, logger(sim, log, 3));  // renumbers 1,2 to 2,3 first, then takes 4
+  CHECK(SimulationTestAccess::next_seq(sim) == 5);
+  sim.at_reserved(10, 1, logger(sim, log, -1));
+  sim.at_reserved(10, 0, logger(sim, log, -2));
+  sim.run_until(11);
+  CHECK(log == Log{{10, -2}, {10, -1}, {10, 1}, {10, 2}, {10, 3}});
 }
