@@ -1,30 +1,11 @@
 #include "model/job.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <type_traits>
 
 namespace ckptsim::model {
 
-namespace {
-
-// The fingerprint's subject of an event: the checkpoint it concerns, or 0.
-int64_t subject_of(const EventBody& body) {
-  return std::visit(
-      [](const auto& e) -> int64_t {
-        using T = std::decay_t<decltype(e)>;
-        if constexpr (std::is_same_v<T, events::SubtaskAcknowledged>)
-          return e.id * 1000003 + e.subtask;
-        else if constexpr (requires { e.id; })
-          return e.id;
-        else if constexpr (std::is_same_v<T, events::ConfigRead>)
-          return e.checkpoint_id;
-        else
-          return 0;
-      },
-      body);
-}
-
-}  // namespace
 
 Job::Job(const Scenario& scenario, const JobGraph& graph, Observer& observer)
     : scenario_(scenario),
@@ -50,20 +31,19 @@ Job::Job(const Scenario& scenario, const JobGraph& graph, Observer& observer)
 
 Job::~Job() = default;
 
-void Job::emit(EventBody body) {
-  DomainEvent e{sim_.now(), std::move(body)};
-  fingerprint_.add(e.at, static_cast<uint32_t>(e.body.index()), subject_of(e.body));
-  observer_.on_event(e);
-}
 
 void Job::run() {
   emit(events::JobStatusChanged{JobStatus::RUNNING});
-  // The script first, so that at equal times scripted events run before ticks (file order).
-  for (size_t i = 0; i < scenario_.events.size(); ++i) {
-    const ScriptedEvent* e = &scenario_.events[i];
-    if (e->at >= scenario_.duration) continue;
-    sim_.at(e->at, [this, e] { apply(*e); });
-  }
+  // At equal times scripted events run before everything else, in file order: each takes the
+  // reserved sequence number of its file index. They are queued one at a time, in (time, file
+  // index) order, each queueing the next, so a month-long script keeps the queue short.
+  for (uint32_t i = 0; i < scenario_.events.size(); ++i)
+    if (scenario_.events[i].at < scenario_.duration) script_order_.push_back(i);
+  std::stable_sort(script_order_.begin(), script_order_.end(), [this](uint32_t a, uint32_t b) {
+    return scenario_.events[a].at < scenario_.events[b].at;
+  });
+  sim_.reserve_leading_sequences(scenario_.events.size());
+  queue_next_scripted_event();
   if (scenario_.failures.task_mtbf) arm_random_failure(FailoverCause::task);
   if (scenario_.failures.jobmanager_mtbf) arm_random_failure(FailoverCause::jobmanager);
   coordinator_->start_scheduler();
@@ -98,6 +78,15 @@ void Job::run() {
                           fingerprint_.hex(),
                           sim_.events_run()};
   observer_.on_event(DomainEvent{sim_.now(), fin});
+}
+
+void Job::queue_next_scripted_event() {
+  if (next_scripted_ == script_order_.size()) return;
+  const uint32_t index = script_order_[next_scripted_++];
+  sim_.at_reserved(scenario_.events[index].at, index, [this, index] {
+    queue_next_scripted_event();
+    apply(scenario_.events[index]);
+  });
 }
 
 void Job::apply(const ScriptedEvent& e) {

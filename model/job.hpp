@@ -4,6 +4,8 @@
 
 #include <memory>
 #include <optional>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "model/coordinator.hpp"
@@ -18,6 +20,19 @@
 #include "sim/simulation.hpp"
 
 namespace ckptsim::model {
+
+// The fingerprint's subject of an event: the checkpoint it concerns, or 0.
+template <class T>
+int64_t fingerprint_subject(const T& e) {
+  if constexpr (std::is_same_v<T, events::SubtaskAcknowledged>)
+    return e.id * 1000003 + e.subtask;
+  else if constexpr (requires { e.id; })
+    return e.id;
+  else if constexpr (std::is_same_v<T, events::ConfigRead>)
+    return e.checkpoint_id;
+  else
+    return 0;
+}
 
 class Job : public UploadListener {
  public:
@@ -39,7 +54,16 @@ class Job : public UploadListener {
 
   // --- services for the parts ---
   Time now() const { return sim_.now(); }
-  void emit(EventBody body);
+  // Stamps an event (events::*) with now, folds it into the fingerprint and hands it to the
+  // observer; built in place, since it is sent once per state change.
+  template <class E>
+  void emit(E&& event) {
+    using T = std::remove_cvref_t<E>;
+    const int64_t subject = fingerprint_subject(event);
+    const DomainEvent e{sim_.now(), EventBody(std::in_place_type<T>, std::forward<E>(event))};
+    fingerprint_.add(e.at, static_cast<uint32_t>(e.body.index()), subject);
+    observer_.on_event(e);
+  }
   const Scenario& scenario() const { return scenario_; }
   const JobGraph& graph() const { return graph_; }
   const Flow& flow() const { return flow_; }
@@ -57,6 +81,7 @@ class Job : public UploadListener {
   void on_upload_finished(uint64_t tag) override;
 
  private:
+  void queue_next_scripted_event();
   void apply(const ScriptedEvent& e);
   void change_load(const LoadChange& change);
   void on_restart();
@@ -82,6 +107,8 @@ class Job : public UploadListener {
   bool tasks_running_ = true;
   Duration recovery_download_ = 0;
   uint64_t flow_version_ = 0;
+  std::vector<uint32_t> script_order_;  // scripted events before the end, by (time, file index)
+  size_t next_scripted_ = 0;
   ProgressCallback progress_callback_ = nullptr;
   void* progress_context_ = nullptr;
   int progress_slices_ = 1;
