@@ -1178,14 +1178,19 @@ LoadResult load_scenario_file(const std::string& path, const std::vector<std::st
   if (!in)
     return std::vector<ScenarioError>{
         {path, 0, 0, fmt::format("cannot read the scenario file '{}'", path)}};
-  // Read at most one byte past the limit, so that a huge file is refused without loading it.
+  // Read in chunks, at most one byte past the limit, so that a huge file is refused without
+  // loading it (and a small one costs no 16 MiB buffer).
   std::string text;
-  text.resize(kMaxScenarioBytes + 1);
-  in.read(text.data(), static_cast<std::streamsize>(text.size()));
+  char chunk[65536];
+  while (text.size() <= kMaxScenarioBytes) {
+    const size_t want = std::min(sizeof chunk, kMaxScenarioBytes + 1 - text.size());
+    in.read(chunk, static_cast<std::streamsize>(want));
+    text.append(chunk, static_cast<size_t>(in.gcount()));
+    if (!in) break;
+  }
   if (in.bad())
     return std::vector<ScenarioError>{
         {path, 0, 0, fmt::format("cannot read the scenario file '{}'", path)}};
-  text.resize(static_cast<size_t>(in.gcount()));
   if (text.size() > kMaxScenarioBytes)
     return std::vector<ScenarioError>{
         {path, 0, 0,

@@ -681,5 +681,21 @@ TEST_CASE("load_scenario_file") {
   const auto& l = ok(cli::load_scenario_file(path, {"seed=9"}));
   CHECK(l.file == path);
   CHECK(l.scenario.seed == 9);
+  // The size limit, read in chunks: a file of exactly 16 MiB (the example padded with a
+  // comment) loads; one byte more is refused.
+  {
+    std::ofstream out(path, std::ios::binary);
+    out << kSpecExample << '#'
+        << std::string(cli::kMaxScenarioBytes - std::string_view(kSpecExample).size() - 2, 'x')
+        << '\n';
+  }
+  CHECK(ok(cli::load_scenario_file(path, {})).scenario.seed == 7);
+  {
+    std::ofstream out(path, std::ios::binary | std::ios::app);
+    out << ' ';
+  }
+  e = errs(cli::load_scenario_file(path, {}));
+  REQUIRE(e.size() == 1);
+  CHECK(contains(e[0].message, "larger than the limit of 16777216 bytes"));
   std::remove(path.c_str());
 }
