@@ -38,9 +38,17 @@ uint64_t upload_tag(uint32_t slot, int32_t subtask) {
 TaskExecutor::TaskExecutor(Job& job, const Scenario& scenario) : job_(job), scenario_(scenario) {
   const JobGraph& g = job.graph();
   state_rng_index_.assign(static_cast<size_t>(g.subtask_count()), -1);
+  constant_state_.assign(static_cast<size_t>(g.subtask_count()), 0);
+  constant_upload_.assign(static_cast<size_t>(g.subtask_count()), 0);
   for (int32_t s = 0; s < g.subtask_count(); ++s) {
     const OperatorSpec& op = g.operators()[static_cast<size_t>(g.operator_of(s))];
-    if (op.state.is_constant()) continue;
+    if (op.state.is_constant()) {
+      const int64_t state = static_cast<int64_t>(std::llround(std::max(0.0, op.state.a)));
+      constant_state_[static_cast<size_t>(s)] = state;
+      constant_upload_[static_cast<size_t>(s)] =
+          static_cast<int64_t>(std::llround(static_cast<double>(state) * op.incremental));
+      continue;
+    }
     state_rng_index_[static_cast<size_t>(s)] = static_cast<int32_t>(state_rng_.size());
     state_rng_.emplace_back(scenario.seed, scenario.replication,
                             fmt::format("state/{}/{}", op.name, g.index_in_operator(s)));
@@ -48,11 +56,20 @@ TaskExecutor::TaskExecutor(Job& job, const Scenario& scenario) : job_(job), scen
 }
 
 int64_t TaskExecutor::draw_state(int32_t s) {
+  const int32_t k = state_rng_index_[static_cast<size_t>(s)];
+  if (k < 0) return constant_state_[static_cast<size_t>(s)];
   const JobGraph& g = job_.graph();
   const OperatorSpec& op = g.operators()[static_cast<size_t>(g.operator_of(s))];
-  const int32_t k = state_rng_index_[static_cast<size_t>(s)];
-  const double v = k < 0 ? op.state.a : op.state.sample(state_rng_[static_cast<size_t>(k)]);
+  const double v = op.state.sample(state_rng_[static_cast<size_t>(k)]);
   return static_cast<int64_t>(std::llround(std::max(0.0, v)));
+}
+
+// The bytes of state a subtask uploads for a checkpoint (state x incremental).
+int64_t TaskExecutor::state_upload(int32_t s, int64_t state) const {
+  if (state_rng_index_[static_cast<size_t>(s)] < 0) return constant_upload_[static_cast<size_t>(s)];
+  const JobGraph& g = job_.graph();
+  const OperatorSpec& op = g.operators()[static_cast<size_t>(g.operator_of(s))];
+  return static_cast<int64_t>(std::llround(static_cast<double>(state) * op.incremental));
 }
 
 void TaskExecutor::start(CheckpointRun& run, Time rpc_arrival) {
@@ -231,10 +248,8 @@ void TaskExecutor::plan(CheckpointRun& run, const Flow* old_flow) {
         inflight += flow.channel_backlog[static_cast<size_t>(outputs[static_cast<size_t>(k)])];
     }
     const OperatorSpec& op = g.operators()[static_cast<size_t>(g.operator_of(s))];
-    st.inflight_size = static_cast<int64_t>(std::llround(inflight));
-    st.upload_size = static_cast<int64_t>(std::llround(static_cast<double>(st.state_size) *
-                                                       op.incremental)) +
-                     st.inflight_size;
+    st.inflight_size = inflight == 0 ? 0 : static_cast<int64_t>(std::llround(inflight));
+    st.upload_size = state_upload(s, st.state_size) + st.inflight_size;
     st.sync_end = st.snapshot == sim::kNever ? sim::kNever : st.snapshot + op.sync_phase;
   }
 

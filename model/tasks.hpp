@@ -54,12 +54,16 @@ class TaskExecutor {
   void schedule_ack(CheckpointRun& run, int32_t s, Time at);
   void on_ack(uint32_t slot, int64_t id, int32_t s, uint8_t generation);
   int64_t draw_state(int32_t s);
+  int64_t state_upload(int32_t s, int64_t state) const;
 
   Job& job_;
   const Scenario& scenario_;
   // One stream per subtask whose state varies: "state/<operator>/<subtask index>".
   std::vector<sim::RandomStream> state_rng_;
   std::vector<int32_t> state_rng_index_;  // per subtask, -1 when its state is constant
+  // Per subtask with a constant state: that state, and its upload (state x incremental), so
+  // that a checkpoint computes neither again.
+  std::vector<int64_t> constant_state_, constant_upload_;
   std::vector<CheckpointRun*> earlier_runs_;  // scratch: older runs still in the channels
   uint64_t edges_flow_version_ = ~0ull;
   std::vector<char> edge_uniform_;
