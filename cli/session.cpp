@@ -89,7 +89,7 @@ struct ProgressLine {
 void simulate(const model::Scenario& scenario, model::Fanout& observers, bool progress) {
   auto built = model::JobGraph::build(scenario.operators, scenario.edges);
   const model::JobGraph& graph = std::get<model::JobGraph>(built);
-  model::Job job(scenario, graph, observers);
+  model::Job job(scenario, graph, observers.target());
   ProgressLine line;
   line.duration = scenario.duration;
   if (progress) job.on_progress(&ProgressLine::callback, &line, 1000);
