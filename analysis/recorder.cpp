@@ -5,6 +5,9 @@
 #include <algorithm>
 #include <array>
 #include <bit>
+#include <cerrno>
+#include <iterator>
+#include <stdexcept>
 #include <type_traits>
 
 #include <fmt/format.h>
@@ -44,8 +47,8 @@ bool metric_is_time(std::string_view n) {
          n == "replayed_time" || n == "max_lag" || n == "final_lag";
 }
 
-Recorder::Recorder(const model::Scenario& s)
-    : name_(s.name), seed_(s.seed), duration_(s.duration) {
+Recorder::Recorder(const model::Scenario& s, size_t distinct_limit)
+    : name_(s.name), seed_(s.seed), duration_(s.duration), distinct_limit_(distinct_limit) {
   config_.interval = s.checkpointing.interval;
   config_.timeout = s.checkpointing.timeout;
   config_.min_pause = s.checkpointing.min_pause;
@@ -163,9 +166,16 @@ void Recorder::maybe_spill() {
   size_t n = 0;
   while (n < history_.size() && history_[n].status != CheckpointStatus::IN_PROGRESS) ++n;
   if (n == 0) return;
-  if (std::fwrite(history_.data(), sizeof(CheckpointRecord), n, spill_.get()) != n ||
-      std::fflush(spill_.get()) != 0)
-    throw std::runtime_error("cannot write the recorder's spill file");
+  // Straight to the descriptor, not through stdio: no copy into its buffer, and read_spilled's
+  // pread sees every record without a flush.
+  const auto* src = reinterpret_cast<const char*>(history_.data());
+  const size_t bytes = n * sizeof(CheckpointRecord);
+  for (size_t put = 0; put < bytes;) {
+    const ssize_t k = ::write(fileno(spill_.get()), src + put, bytes - put);
+    if (k < 0 && errno == EINTR) continue;
+    if (k <= 0) throw std::runtime_error("cannot write the recorder's spill file");
+    put += static_cast<size_t>(k);
+  }
   for (size_t i = 0; i < n; ++i) {
     ++spilled_counts_.total;
     if (history_[i].status == CheckpointStatus::COMPLETED) ++spilled_counts_.completed;
@@ -209,11 +219,13 @@ void Recorder::on_event(const model::DomainEvent& e) {
         } else if constexpr (std::is_same_v<T, ev::CheckpointCompleted>) {
           CheckpointRecord* r = find(b.id);
           if (!r) r = &add(b.id);  // created before the recorder attached: keep it anyway
+          else if (r->status == CheckpointStatus::COMPLETED) invalidate_folds();
           r->status = CheckpointStatus::COMPLETED;
           record_outcome(*r, b, at);
           r->persisted_fraction = 1.0;
           r->original_deadline = b.original_deadline;
           r->rescued = b.rescued;
+          fold_completed(*r);  // final: only a repeated outcome for the id overwrites it
           ++m_.completed;
           if (b.rescued) ++m_.rescued;
           m_.max_time_without_completed_checkpoint =
@@ -229,6 +241,8 @@ void Recorder::on_event(const model::DomainEvent& e) {
           if (!r) {
             r = &add(b.id);
             r->original_deadline = b.deadline;
+          } else if (r->status == CheckpointStatus::COMPLETED) {
+            invalidate_folds();
           }
           r->status = CheckpointStatus::FAILED;
           r->failure_reason = b.reason;
@@ -348,8 +362,9 @@ Counts Recorder::counts() const {
 
 namespace {
 
-constexpr int kFields = 4;
 constexpr std::array<int, 3> kPercentiles{50, 90, 99};
+// New distinct values buffered before a merge into a histogram's sorted bins.
+constexpr size_t kFreshMax = 256;
 
 int64_t field_value(const CheckpointRecord& r, int f) {
   switch (static_cast<Recorder::Field>(f)) {
@@ -367,28 +382,89 @@ int64_t value_of(uint64_t k) { return static_cast<int64_t>(k ^ (uint64_t{1} << 6
 
 }  // namespace
 
-// {min, avg, p50, p90, p99, max} of each field over COMPLETED checkpoints, exactly. Up to
-// kSortLimit values per field are sorted in memory; past that, each nearest-rank quantile is
-// found by a radix selection (12-bit digits, most significant first) over repeated passes of
-// the history, so memory stays bounded whatever the run length.
+void Recorder::FieldFold::add(int64_t v, size_t distinct_limit) {
+  if (count == 0 || v < min) min = v;
+  if (count == 0 || v > max) max = v;
+  sum += v;
+  ++count;
+  if (!exact) return;
+  if (last && last->first == v) {
+    ++last->second;
+    return;
+  }
+  auto below = [](const Bin& b, int64_t x) { return b.first < x; };
+  auto it = std::lower_bound(bins.begin(), bins.end(), v, below);
+  if (it != bins.end() && it->first == v) {
+    last = &*it;
+    ++it->second;
+    return;
+  }
+  auto jt = std::lower_bound(fresh.begin(), fresh.end(), v, below);
+  if (jt != fresh.end() && jt->first == v) {
+    last = &*jt;
+    ++jt->second;
+    return;
+  }
+  if (bins.size() + fresh.size() >= distinct_limit) {
+    drop_histogram();
+    return;
+  }
+  last = &*fresh.insert(jt, {v, 1});  // (the insertion may move every bin of fresh)
+  if (fresh.size() < kFreshMax) return;
+  last = nullptr;  // the merge moves every bin
+  std::vector<Bin> merged;
+  merged.reserve(bins.size() + fresh.size());
+  std::merge(bins.begin(), bins.end(), fresh.begin(), fresh.end(), std::back_inserter(merged),
+             [](const Bin& a, const Bin& b) { return a.first < b.first; });
+  bins = std::move(merged);
+  fresh.clear();
+}
+
+void Recorder::FieldFold::drop_histogram() {
+  exact = false;
+  last = nullptr;
+  std::vector<Bin>().swap(bins);  // give the memory back
+  std::vector<Bin>().swap(fresh);
+}
+
+void Recorder::fold_completed(const CheckpointRecord& r) {
+  if (folds_stale_) return;
+  for (int f = 0; f < kFields; ++f)
+    folds_[static_cast<size_t>(f)].add(field_value(r, f), distinct_limit_);
+}
+
+void Recorder::invalidate_folds() {
+  folds_stale_ = true;
+  for (auto& x : folds_) x.drop_histogram();
+}
+
+// {min, avg, p50, p90, p99, max} of each field over COMPLETED checkpoints, exactly. count, min,
+// max and the sum come from the online folds; the quantiles from a field's histogram while it
+// is exact. Otherwise each nearest-rank quantile is found by a radix selection (12-bit digits,
+// most significant first) over repeated passes of the history, so memory stays bounded
+// whatever the run length. If the folds are stale, one more pass folds the history again.
 void Recorder::compute_summaries() const {
-  constexpr size_t kSortLimit = size_t{1} << 16;
   struct Fold {
     int64_t count = 0, min = 0, max = 0;
     __int128 sum = 0;
   };
   std::array<Fold, kFields> folds{};
-  for_each_checkpoint([&](const CheckpointRecord& r) {
-    if (r.status != CheckpointStatus::COMPLETED) return;
-    for (int f = 0; f < kFields; ++f) {
-      const int64_t v = field_value(r, f);
-      Fold& x = folds[static_cast<size_t>(f)];
-      if (x.count == 0 || v < x.min) x.min = v;
-      if (x.count == 0 || v > x.max) x.max = v;
-      x.sum += v;
-      ++x.count;
-    }
-  });
+  if (!folds_stale_) {
+    for (size_t f = 0; f < kFields; ++f)
+      folds[f] = {folds_[f].count, folds_[f].min, folds_[f].max, folds_[f].sum};
+  } else {
+    for_each_checkpoint([&](const CheckpointRecord& r) {
+      if (r.status != CheckpointStatus::COMPLETED) return;
+      for (int f = 0; f < kFields; ++f) {
+        const int64_t v = field_value(r, f);
+        Fold& x = folds[static_cast<size_t>(f)];
+        if (x.count == 0 || v < x.min) x.min = v;
+        if (x.count == 0 || v > x.max) x.max = v;
+        x.sum += v;
+        ++x.count;
+      }
+    });
+  }
   std::vector<SummaryStats> out(kFields);
   const int64_t n = folds[0].count;
   // Nearest rank: the ceil(p/100 * n)-th smallest value (1-based), integer arithmetic.
@@ -409,30 +485,17 @@ void Recorder::compute_summaries() const {
     summaries_ = std::move(out);
     return;
   }
-  if (static_cast<size_t>(n) <= kSortLimit) {
-    std::array<std::vector<int64_t>, kFields> v;
-    for (auto& a : v) a.reserve(static_cast<size_t>(n));
-    for_each_checkpoint([&](const CheckpointRecord& r) {
-      if (r.status != CheckpointStatus::COMPLETED) return;
-      for (int f = 0; f < kFields; ++f) v[static_cast<size_t>(f)].push_back(field_value(r, f));
-    });
-    for (int f = 0; f < kFields; ++f) {
-      auto& a = v[static_cast<size_t>(f)];
-      std::sort(a.begin(), a.end());
-      SummaryStats& s = out[static_cast<size_t>(f)];
-      s.p50 = a[rank_of(50) - 1];
-      s.p90 = a[rank_of(90) - 1];
-      s.p99 = a[rank_of(99) - 1];
-    }
-    summaries_ = std::move(out);
-    return;
-  }
-  // Radix selection of the 12 (field, quantile) targets at once. Keys are offsets from the
-  // field's minimum; only the bits up to the field's range are examined.
+  auto slot = [](SummaryStats& s, int p) -> int64_t& {
+    return p == 50 ? s.p50 : p == 90 ? s.p90 : s.p99;
+  };
+  // Radix selection of the (field, quantile) targets of the fields without a histogram, all at
+  // once. Keys are offsets from the field's minimum; only the bits up to the field's range are
+  // examined.
   constexpr int kDigit = 12;
   constexpr size_t kBuckets = size_t{1} << kDigit;
   struct Target {
     int field;
+    int64_t* out;       // the quantile's slot in `out`
     uint64_t base;      // key of the field's minimum
     int shift;          // bit position of the current digit
     uint64_t prefix;    // offset bits above `shift + kDigit` fixed so far
@@ -441,12 +504,31 @@ void Recorder::compute_summaries() const {
   };
   std::vector<Target> targets;
   for (int f = 0; f < kFields; ++f) {
+    SummaryStats& s = out[static_cast<size_t>(f)];
+    const FieldFold& h = folds_[static_cast<size_t>(f)];
+    if (!folds_stale_ && h.exact) {
+      // Walk the bins and the unmerged fresh values together, in value order (they hold
+      // disjoint values); the ranks ascend with p.
+      size_t i = 0, j = 0, k = 0;
+      uint64_t seen = 0;
+      while (k < kPercentiles.size()) {
+        const bool from_bins =
+            j == h.fresh.size() || (i < h.bins.size() && h.bins[i].first < h.fresh[j].first);
+        const Bin& b = from_bins ? h.bins[i++] : h.fresh[j++];
+        seen += b.second;
+        for (; k < kPercentiles.size() && seen >= rank_of(kPercentiles[k]); ++k)
+          slot(s, kPercentiles[k]) = b.first;
+      }
+      continue;
+    }
     const Fold& x = folds[static_cast<size_t>(f)];
     const uint64_t range = key_of(x.max) - key_of(x.min);
     const int bits = std::max(1, static_cast<int>(std::bit_width(range)));
     const int top = ((bits + kDigit - 1) / kDigit) * kDigit;
-    for (int p : kPercentiles)
-      targets.push_back({f, key_of(x.min), top - kDigit, 0, rank_of(p), range == 0});
+    for (int p : kPercentiles) {
+      if (range == 0) slot(s, p) = x.min;
+      else targets.push_back({f, &slot(s, p), key_of(x.min), top - kDigit, 0, rank_of(p), false});
+    }
   }
   std::vector<uint32_t> hist(targets.size() * kBuckets);
   for (;;) {
@@ -484,14 +566,7 @@ void Recorder::compute_summaries() const {
       }
     }
   }
-  for (size_t i = 0; i < targets.size(); ++i) {
-    const Target& t = targets[i];
-    const Fold& x = folds[static_cast<size_t>(t.field)];
-    const int64_t v = x.max == x.min ? x.min : value_of(t.base + t.prefix);
-    SummaryStats& s = out[static_cast<size_t>(t.field)];
-    const int p = kPercentiles[i % kPercentiles.size()];
-    (p == 50 ? s.p50 : p == 90 ? s.p90 : s.p99) = v;
-  }
+  for (const Target& t : targets) *t.out = value_of(t.base + t.prefix);
   summaries_ = std::move(out);
 }
 

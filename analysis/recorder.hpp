@@ -2,13 +2,18 @@
 // metrics of SPEC section 9. Memory stays flat in simulated time: summary.json's history holds
 // every checkpoint, so past kWindow records the finished ones are spilled, oldest first, as
 // fixed-size POD records to an anonymous temporary file (std::tmpfile) and read back from it
-// by the writers, by checkpoint(id) and by the summary statistics (exact nearest-rank
-// percentiles by a radix selection over the file, in bounded memory). In memory stay the
-// records not yet spilled (the pending ones and those behind the oldest pending), the few
-// patches and torn observations, and O(1) folds. Without a temporary file, everything stays in
-// memory (the outputs are the same).
+// by the writers and by checkpoint(id). The summary statistics are folded online as checkpoints
+// complete: count, min, max, sum and an exact value -> count histogram per field, so summary()
+// reads no file while a field has at most distinct_limit distinct values (durations and sizes
+// mostly repeat). Past that limit the field's histogram is dropped and its exact nearest-rank
+// percentiles come from a radix selection over the spill file, in bounded memory. In memory
+// stay the records not yet spilled (the pending ones and those behind the oldest pending), the
+// few patches and torn observations, the histograms (at most distinct_limit values per field)
+// and O(1) folds. Without a temporary file, everything stays in memory (the outputs are the
+// same).
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <cstdio>
 #include <functional>
@@ -16,6 +21,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "model/events.hpp"
@@ -119,8 +125,11 @@ class Recorder : public model::Observer {
  public:
   // Records kept in memory before finished ones are spilled to the temporary file.
   static constexpr size_t kWindow = 4096;
+  // Distinct values of a summary field kept in its online histogram; past this many, the
+  // field's percentiles are selected over the spill file instead (tests pass a small limit).
+  static constexpr size_t kDistinctLimit = size_t{1} << 16;
 
-  explicit Recorder(const model::Scenario& scenario);
+  explicit Recorder(const model::Scenario& scenario, size_t distinct_limit = kDistinctLimit);
   Recorder(const Recorder&) = delete;
   Recorder& operator=(const Recorder&) = delete;
   ~Recorder() override;
@@ -161,12 +170,32 @@ class Recorder : public model::Observer {
   SummaryStats summary(Field f) const;
 
  private:
+  static constexpr int kFields = 4;
+  using Bin = std::pair<int64_t, uint64_t>;  // value, number of COMPLETED records with it
+  // Online fold of one field over the COMPLETED records.
+  struct FieldFold {
+    int64_t count = 0, min = 0, max = 0;
+    __int128 sum = 0;
+    // Every distinct value with its count, sorted by value, while `exact`. New values wait in
+    // the small sorted `fresh` and are merged into `bins` in batches (one O(d) merge per
+    // batch, not an O(d) insertion per new value).
+    std::vector<Bin> bins, fresh;
+    Bin* last = nullptr;  // the bin of the last value added (values mostly repeat), or null
+    bool exact = true;
+    void add(int64_t v, size_t distinct_limit);
+    void drop_histogram();
+  };
+
   CheckpointRecord* find(int64_t id);
   CheckpointRecord& add(int64_t id);  // a new record at the end of the history
   Time end_of_run() const;
   void maybe_spill();
   // Reads spilled records [first, first + n) into `out`; false on a read error.
   bool read_spilled(size_t first, size_t n, CheckpointRecord* out) const;
+  // A record became COMPLETED: fold its fields into folds_.
+  void fold_completed(const CheckpointRecord& r);
+  // A COMPLETED record is about to be overwritten (a repeated outcome for its id).
+  void invalidate_folds();
   void compute_summaries() const;
 
   std::string name_;
@@ -189,6 +218,11 @@ class Recorder : public model::Observer {
   Counts spilled_counts_;
   mutable CheckpointRecord lookup_;  // checkpoint()'s copy of a spilled record
   mutable std::optional<std::vector<SummaryStats>> summaries_;  // by Field, until on_event
+  size_t distinct_limit_;
+  std::array<FieldFold, kFields> folds_;
+  // A COMPLETED record was overwritten, which the online folds cannot undo: summaries then
+  // fold the whole history again (rare: only for an event stream repeating an outcome).
+  bool folds_stale_ = false;
   std::vector<PatchRecord> patches_;
   std::vector<TornObservation> torn_;
   EffectiveConfig config_;

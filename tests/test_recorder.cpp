@@ -5,6 +5,7 @@
 #include "analysis/recorder.hpp"
 
 #include <algorithm>
+#include <memory>
 #include <vector>
 
 using namespace ckptsim;
@@ -317,4 +318,153 @@ TEST_CASE("spilled history: records, lookups, counts and exact percentiles") {
     check(r.summary(Recorder::Field::end_to_end_duration), e2e);
     check(r.summary(Recorder::Field::checkpointed_size), sizes);
   }
+}
+
+namespace {
+
+// Exact {min, avg, p50, p90, p99, max} of `v` by sorting a copy, as SummaryStats.
+SummaryStats sorted_stats(std::vector<int64_t> v) {
+  std::sort(v.begin(), v.end());
+  SummaryStats s;
+  s.count = static_cast<int64_t>(v.size());
+  if (v.empty()) return s;
+  auto rank = [&](size_t p) { return v[std::max<size_t>(1, (p * v.size() + 99) / 100) - 1]; };
+  __int128 sum = 0;
+  for (int64_t x : v) sum += x;
+  s.min = v.front();
+  s.max = v.back();
+  s.p50 = rank(50);
+  s.p90 = rank(90);
+  s.p99 = rank(99);
+  s.avg = static_cast<double>(sum) / static_cast<double>(v.size());
+  return s;
+}
+
+void check_stats(const SummaryStats& got, const SummaryStats& want) {
+  CHECK(got.count == want.count);
+  CHECK(got.min == want.min);
+  CHECK(got.max == want.max);
+  CHECK(got.p50 == want.p50);
+  CHECK(got.p90 == want.p90);
+  CHECK(got.p99 == want.p99);
+  CHECK(got.avg == want.avg);  // exactly: the same __int128 sum over the same count
+}
+
+// 20000 checkpoints: 1 in 13 fails, 1 in 17 completes without a CheckpointCreated (created
+// before the recorder attached), the last stays pending. End-to-end durations: mostly 5 s, a
+// spread of slow ones from a few dozen values, and a tail of distinct values up to 900 s;
+// sizes from 40 values, some negative; alignments from 5.
+struct Synthetic {
+  std::vector<int64_t> e2e, size, state, align;
+};
+
+Synthetic feed(Recorder& r, int64_t n) {
+  Synthetic want;
+  uint64_t x = 99;
+  for (int64_t id = 1; id <= n; ++id) {
+    const sim::Time t = (id - 1) * 10 * kSecond;
+    x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+    const uint64_t u = x >> 24;
+    sim::Duration d = 5 * kSecond;
+    if (u % 10 == 0) d = 5 * kSecond + static_cast<sim::Duration>(u % 37) * 250 * kMillisecond;
+    if (u % 29 == 0) d = 1 + static_cast<sim::Duration>(u % 900'000'000);
+    const int64_t size = (static_cast<int64_t>((u >> 8) % 40) - 5) * 1'000'003;
+    if (id % 17 != 0) created(r, t, id);
+    if (id % 13 == 0) {
+      failed(r, t + d, id, t);
+    } else if (id < n) {
+      ev::CheckpointCompleted c{};
+      c.id = id;
+      c.trigger_timestamp = t;
+      c.latest_ack_timestamp = t + d;
+      c.checkpointed_size = size;
+      c.state_size = size * 3 + 1;
+      c.alignment_duration = static_cast<sim::Duration>(u % 5) * kMillisecond;
+      c.timeout = 5 * kSecond;
+      c.original_deadline = c.deadline = t + 5 * kSecond;
+      send(r, t + d + 7, c);
+      want.e2e.push_back(d);
+      want.size.push_back(c.checkpointed_size);
+      want.state.push_back(c.state_size);
+      want.align.push_back(c.alignment_duration);
+    }
+  }
+  return want;
+}
+
+}  // namespace
+
+// The online folds (histograms of distinct values) and the radix selection over the spill file
+// (a field past the distinct-value limit) must both give the exact statistics of a full sort.
+TEST_CASE("summary statistics: online histograms and the radix fallback past the distinct limit") {
+  constexpr int64_t n = 20000;
+  Recorder online(scenario(n * 10 * kSecond));
+  const Synthetic want = feed(online, n);
+  // 1/29 of the durations are distinct (a few hundred values: several merges of the fresh
+  // ones). Past a limit of 64, only e2e falls back; past 8, e2e and the sizes; past 0, all.
+  Recorder some(scenario(n * 10 * kSecond), 64), most(scenario(n * 10 * kSecond), 8),
+      all(scenario(n * 10 * kSecond), 0);
+  feed(some, n);
+  feed(most, n);
+  feed(all, n);
+  REQUIRE(online.history_size() > 2 * Recorder::kWindow);  // part of it was spilled
+  CHECK(online.counts().completed == static_cast<int64_t>(want.e2e.size()));
+  const SummaryStats e2e = sorted_stats(want.e2e);
+  CHECK(e2e.p50 == 5 * kSecond);  // the data has the intended shape
+  CHECK(e2e.p90 > 5 * kSecond);
+  CHECK(e2e.max > 10 * kSecond);
+  for (const Recorder* r : {&online, &some, &most, &all}) {
+    check_stats(r->summary(Recorder::Field::end_to_end_duration), e2e);
+    check_stats(r->summary(Recorder::Field::checkpointed_size), sorted_stats(want.size));
+    check_stats(r->summary(Recorder::Field::state_size), sorted_stats(want.state));
+    check_stats(r->summary(Recorder::Field::alignment_duration), sorted_stats(want.align));
+  }
+}
+
+// A repeated outcome for an id still in memory overwrites its record: the summaries follow the
+// record, as a fold of the history would.
+TEST_CASE("summary statistics: a completed checkpoint overwritten by a repeated outcome") {
+  for (const size_t limit : {Recorder::kDistinctLimit, size_t{0}}) {
+    CAPTURE(limit);
+    auto four = [&] {
+      auto r = std::make_unique<Recorder>(scenario(100 * kSecond), limit);
+      for (int id = 1; id <= 4; ++id) {
+        created(*r, id * 10 * kSecond, id);
+        completed(*r, id * 10 * kSecond + id * kSecond, id, id * 10 * kSecond, false, id);
+      }
+      CHECK(r->summary(Recorder::Field::end_to_end_duration).max == 4 * kSecond);
+      return r;
+    };
+    auto again = four();
+    completed(*again, 47 * kSecond, 4, 40 * kSecond, false, 9);  // 4 again: 7 s, size 9
+    check_stats(again->summary(Recorder::Field::end_to_end_duration),
+                sorted_stats({kSecond, 2 * kSecond, 3 * kSecond, 7 * kSecond}));
+    check_stats(again->summary(Recorder::Field::checkpointed_size), sorted_stats({1, 2, 3, 9}));
+    completed(*again, 50 * kSecond, 5, 49 * kSecond);  // later completions still count
+    check_stats(again->summary(Recorder::Field::end_to_end_duration),
+                sorted_stats({kSecond, kSecond, 2 * kSecond, 3 * kSecond, 7 * kSecond}));
+    auto failed_after = four();
+    failed(*failed_after, 48 * kSecond, 1, 10 * kSecond);  // 1 completed, then failed
+    check_stats(failed_after->summary(Recorder::Field::end_to_end_duration),
+                sorted_stats({2 * kSecond, 3 * kSecond, 4 * kSecond}));
+    check_stats(failed_after->summary(Recorder::Field::state_size), sorted_stats({4, 6, 8}));
+  }
+}
+
+// The 256th new distinct value fills the side buffer of fresh values and merges it into the
+// sorted bins; repeats of that value right after the merge must land in the merged bin.
+TEST_CASE("summary statistics: repeats across a merge of the fresh values") {
+  Recorder r(scenario(1000 * kSecond));
+  std::vector<int64_t> sizes;
+  int64_t id = 0;
+  auto complete_with = [&](int64_t size) {
+    ++id;
+    created(r, id * kSecond, id);
+    completed(r, id * kSecond + 5, id, id * kSecond, false, size);
+    sizes.push_back(size);
+  };
+  for (int64_t v = 1; v <= 256; ++v) complete_with(v * 7 % 257);  // 256 distinct values
+  for (int k = 0; k < 100; ++k) complete_with(256 * 7 % 257);      // the last one again
+  for (int k = 0; k < 100; ++k) complete_with(3);                  // and one of the first ones
+  check_stats(r.summary(Recorder::Field::checkpointed_size), sorted_stats(sizes));
 }
