@@ -48,7 +48,20 @@ bool metric_is_time(std::string_view n) {
 }
 
 Recorder::Recorder(const model::Scenario& s, size_t distinct_limit)
-    : name_(s.name), seed_(s.seed), duration_(s.duration), distinct_limit_(distinct_limit) {
+    : Recorder(s, History::full, {}, distinct_limit) {}
+
+Recorder::Recorder(const model::Scenario& s, History history, std::vector<int64_t> keep_checkpoints,
+                   size_t distinct_limit)
+    : name_(s.name),
+      seed_(s.seed),
+      duration_(s.duration),
+      history_mode_(history),
+      distinct_limit_(distinct_limit) {
+  if (history_mode_ == History::summary_only) {
+    keep_ = std::move(keep_checkpoints);
+    std::sort(keep_.begin(), keep_.end());
+    keep_.erase(std::unique(keep_.begin(), keep_.end()), keep_.end());
+  }
   config_.interval = s.checkpointing.interval;
   config_.timeout = s.checkpointing.timeout;
   config_.min_pause = s.checkpointing.min_pause;
@@ -57,6 +70,25 @@ Recorder::Recorder(const model::Scenario& s, size_t distinct_limit)
 }
 
 static_assert(std::is_trivially_copyable_v<CheckpointRecord>);
+
+namespace {
+
+int64_t field_value(const CheckpointRecord& r, int f) {
+  switch (static_cast<Recorder::Field>(f)) {
+    case Recorder::Field::end_to_end_duration: return r.end_to_end_duration();
+    case Recorder::Field::checkpointed_size: return r.checkpointed_size;
+    case Recorder::Field::state_size: return r.state_size;
+    case Recorder::Field::alignment_duration: return r.alignment_duration;
+  }
+  return 0;
+}
+
+// The summary fields of a record, indexed by Recorder::Field (Recorder::Row).
+std::array<int64_t, 4> summary_row(const CheckpointRecord& r) {
+  return {r.end_to_end_duration(), r.checkpointed_size, r.state_size, r.alignment_duration};
+}
+
+}  // namespace
 
 Recorder::~Recorder() = default;
 
@@ -102,7 +134,18 @@ CheckpointRecord& Recorder::add(int64_t id) {
   return history_.back();
 }
 
+bool Recorder::kept(int64_t id) const { return std::binary_search(keep_.begin(), keep_.end(), id); }
+
 const CheckpointRecord* Recorder::checkpoint(int64_t id) const {
+  if (history_mode_ == History::summary_only) {
+    // The same record as with History::full: the one in memory if any, else the oldest
+    // spilled one with the id (ids are normally unique).
+    if (!kept(id)) return nullptr;
+    if (const CheckpointRecord* r = const_cast<Recorder*>(this)->find(id)) return r;
+    for (const CheckpointRecord& r : kept_)
+      if (r.id == id) return &r;
+    return nullptr;
+  }
   if (const CheckpointRecord* r = const_cast<Recorder*>(this)->find(id)) return r;
   if (spilled_ == 0) return nullptr;
   if (ids_sorted_) {
@@ -129,9 +172,12 @@ const CheckpointRecord* Recorder::checkpoint(int64_t id) const {
 }
 
 bool Recorder::read_spilled(size_t first, size_t n, CheckpointRecord* out) const {
-  const size_t bytes = n * sizeof(CheckpointRecord);
-  auto* dst = reinterpret_cast<char*>(out);
-  off_t off = static_cast<off_t>(first * sizeof(CheckpointRecord));
+  return read_spill_file(first * sizeof(CheckpointRecord), n * sizeof(CheckpointRecord), out);
+}
+
+bool Recorder::read_spill_file(size_t offset, size_t bytes, void* out) const {
+  auto* dst = static_cast<char*>(out);
+  const auto off = static_cast<off_t>(offset);
   size_t got = 0;
   while (got < bytes) {
     const ssize_t k = ::pread(fileno(spill_.get()), dst + got, bytes - got, off + static_cast<off_t>(got));
@@ -142,6 +188,10 @@ bool Recorder::read_spilled(size_t first, size_t n, CheckpointRecord* out) const
 }
 
 void Recorder::for_each_checkpoint(const std::function<void(const CheckpointRecord&)>& fn) const {
+  if (history_mode_ == History::summary_only)
+    throw std::logic_error(
+        "Recorder::for_each_checkpoint: this recorder keeps no history (History::summary_only); "
+        "construct it with History::full to write or read the per-checkpoint history");
   constexpr size_t kChunk = 512;
   std::vector<CheckpointRecord> buf(std::min(kChunk, spilled_));
   for (size_t i = 0; i < spilled_; i += kChunk) {
@@ -152,11 +202,41 @@ void Recorder::for_each_checkpoint(const std::function<void(const CheckpointReco
   for (const auto& r : history_) fn(r);
 }
 
-// Moves the finished records at the front of the window to the spill file, once the window
-// holds 2 * kWindow records (so the erase at the front is amortised).
+// Straight to the descriptor, not through stdio: no copy into its buffer, and the pread of
+// read_spill_file sees every byte without a flush.
+void Recorder::write_spill_file(const void* data, size_t bytes) {
+  const auto* src = static_cast<const char*>(data);
+  for (size_t put = 0; put < bytes;) {
+    const ssize_t k = ::write(fileno(spill_.get()), src + put, bytes - put);
+    if (k < 0 && errno == EINTR) continue;
+    if (k <= 0) throw std::runtime_error("cannot write the recorder's spill file");
+    put += static_cast<size_t>(k);
+  }
+}
+
+void Recorder::flush_rows() {
+  static_assert(sizeof(Row) == 32 && std::is_trivially_copyable_v<Row>);
+  if (rows_.empty() || spill_failed_) return;
+  if (!spill_) {
+    spill_.reset(std::tmpfile());
+    if (!spill_) {
+      spill_failed_ = true;  // the rows and the records stay in memory from now on
+      return;
+    }
+  }
+  write_spill_file(rows_.data(), rows_.size() * sizeof(Row));
+  rows_spilled_ += rows_.size();
+  rows_.clear();
+}
+
+// Moves the finished records at the front of the window out of memory, once the window holds
+// 2 * kWindow records (so the erase at the front is amortised): to the spill file with
+// History::full; with History::summary_only, the summary fields of the COMPLETED ones to the
+// row batch (written whenever it holds kRowBatch rows) and the kept ones to kept_.
 void Recorder::maybe_spill() {
   if (history_.size() < 2 * kWindow || spill_failed_) return;
-  if (!spill_) {
+  const bool full = history_mode_ == History::full;
+  if (full && !spill_) {
     spill_.reset(std::tmpfile());
     if (!spill_) {
       spill_failed_ = true;
@@ -166,20 +246,21 @@ void Recorder::maybe_spill() {
   size_t n = 0;
   while (n < history_.size() && history_[n].status != CheckpointStatus::IN_PROGRESS) ++n;
   if (n == 0) return;
-  // Straight to the descriptor, not through stdio: no copy into its buffer, and read_spilled's
-  // pread sees every record without a flush.
-  const auto* src = reinterpret_cast<const char*>(history_.data());
-  const size_t bytes = n * sizeof(CheckpointRecord);
-  for (size_t put = 0; put < bytes;) {
-    const ssize_t k = ::write(fileno(spill_.get()), src + put, bytes - put);
-    if (k < 0 && errno == EINTR) continue;
-    if (k <= 0) throw std::runtime_error("cannot write the recorder's spill file");
-    put += static_cast<size_t>(k);
-  }
+  if (full) write_spill_file(history_.data(), n * sizeof(CheckpointRecord));
+  else if (rows_.capacity() == 0) rows_.reserve(kRowBatch);
   for (size_t i = 0; i < n; ++i) {
+    const CheckpointRecord& r = history_[i];
     ++spilled_counts_.total;
-    if (history_[i].status == CheckpointStatus::COMPLETED) ++spilled_counts_.completed;
-    else ++spilled_counts_.failed;
+    if (r.status == CheckpointStatus::COMPLETED) {
+      ++spilled_counts_.completed;
+      if (!full) {
+        rows_.push_back(summary_row(r));
+        if (rows_.size() == kRowBatch) flush_rows();
+      }
+    } else {
+      ++spilled_counts_.failed;
+    }
+    if (!full && !keep_.empty() && kept(r.id)) kept_.push_back(r);
   }
   history_.erase(history_.begin(), history_.begin() + static_cast<std::ptrdiff_t>(n));
   spilled_ += n;
@@ -366,16 +447,6 @@ constexpr std::array<int, 3> kPercentiles{50, 90, 99};
 // New distinct values buffered before a merge into a histogram's sorted bins.
 constexpr size_t kFreshMax = 256;
 
-int64_t field_value(const CheckpointRecord& r, int f) {
-  switch (static_cast<Recorder::Field>(f)) {
-    case Recorder::Field::end_to_end_duration: return r.end_to_end_duration();
-    case Recorder::Field::checkpointed_size: return r.checkpointed_size;
-    case Recorder::Field::state_size: return r.state_size;
-    case Recorder::Field::alignment_duration: return r.alignment_duration;
-  }
-  return 0;
-}
-
 // Order-preserving map of int64 to uint64.
 uint64_t key_of(int64_t v) { return static_cast<uint64_t>(v) ^ (uint64_t{1} << 63); }
 int64_t value_of(uint64_t k) { return static_cast<int64_t>(k ^ (uint64_t{1} << 63)); }
@@ -438,11 +509,38 @@ void Recorder::invalidate_folds() {
   for (auto& x : folds_) x.drop_histogram();
 }
 
+template <class Fn>
+void Recorder::for_each_completed_row(Fn&& fn) const {
+  if (history_mode_ == History::full) {
+    constexpr size_t kChunk = 512;
+    std::vector<CheckpointRecord> buf(std::min(kChunk, spilled_));
+    for (size_t i = 0; i < spilled_; i += kChunk) {
+      const size_t n = std::min(kChunk, spilled_ - i);
+      if (!read_spilled(i, n, buf.data())) throw std::runtime_error("cannot read the recorder's spill file");
+      for (size_t k = 0; k < n; ++k)
+        if (buf[k].status == CheckpointStatus::COMPLETED) fn(summary_row(buf[k]));
+    }
+  } else {
+    constexpr size_t kChunk = 2048;
+    std::vector<Row> buf(std::min(kChunk, rows_spilled_));
+    for (size_t i = 0; i < rows_spilled_; i += kChunk) {
+      const size_t n = std::min(kChunk, rows_spilled_ - i);
+      if (!read_spill_file(i * sizeof(Row), n * sizeof(Row), buf.data()))
+        throw std::runtime_error("cannot read the recorder's spill file");
+      for (size_t k = 0; k < n; ++k) fn(buf[k]);
+    }
+    for (const Row& row : rows_) fn(row);
+  }
+  for (const CheckpointRecord& r : history_)
+    if (r.status == CheckpointStatus::COMPLETED) fn(summary_row(r));
+}
+
 // {min, avg, p50, p90, p99, max} of each field over COMPLETED checkpoints, exactly. count, min,
 // max and the sum come from the online folds; the quantiles from a field's histogram while it
 // is exact. Otherwise each nearest-rank quantile is found by a radix selection (12-bit digits,
-// most significant first) over repeated passes of the history, so memory stays bounded
-// whatever the run length. If the folds are stale, one more pass folds the history again.
+// most significant first) over repeated passes of the history (the spill file's records or
+// summary rows, then the records in memory), so memory stays bounded whatever the run length.
+// If the folds are stale, one more pass folds the history again.
 void Recorder::compute_summaries() const {
   struct Fold {
     int64_t count = 0, min = 0, max = 0;
@@ -453,11 +551,10 @@ void Recorder::compute_summaries() const {
     for (size_t f = 0; f < kFields; ++f)
       folds[f] = {folds_[f].count, folds_[f].min, folds_[f].max, folds_[f].sum};
   } else {
-    for_each_checkpoint([&](const CheckpointRecord& r) {
-      if (r.status != CheckpointStatus::COMPLETED) return;
-      for (int f = 0; f < kFields; ++f) {
-        const int64_t v = field_value(r, f);
-        Fold& x = folds[static_cast<size_t>(f)];
+    for_each_completed_row([&](const Row& row) {
+      for (size_t f = 0; f < kFields; ++f) {
+        const int64_t v = row[f];
+        Fold& x = folds[f];
         if (x.count == 0 || v < x.min) x.min = v;
         if (x.count == 0 || v > x.max) x.max = v;
         x.sum += v;
@@ -536,12 +633,11 @@ void Recorder::compute_summaries() const {
     for (const auto& t : targets) any = any || !t.done;
     if (!any) break;
     std::fill(hist.begin(), hist.end(), 0u);
-    for_each_checkpoint([&](const CheckpointRecord& r) {
-      if (r.status != CheckpointStatus::COMPLETED) return;
+    for_each_completed_row([&](const Row& row) {
       for (size_t i = 0; i < targets.size(); ++i) {
         const Target& t = targets[i];
         if (t.done) continue;
-        const uint64_t off = key_of(field_value(r, t.field)) - t.base;
+        const uint64_t off = key_of(row[static_cast<size_t>(t.field)]) - t.base;
         const int hi = t.shift + kDigit;
         if (hi < 64 && (off >> hi) != t.prefix) continue;
         ++hist[i * kBuckets + ((off >> t.shift) & (kBuckets - 1))];

@@ -1,16 +1,23 @@
 // The Recorder folds the domain event stream of one run into per-checkpoint records and the
-// metrics of SPEC section 9. Memory stays flat in simulated time: summary.json's history holds
-// every checkpoint, so past kWindow records the finished ones are spilled, oldest first, as
-// fixed-size POD records to an anonymous temporary file (std::tmpfile) and read back from it
-// by the writers and by checkpoint(id). The summary statistics are folded online as checkpoints
-// complete: count, min, max, sum and an exact value -> count histogram per field, so summary()
-// reads no file while a field has at most distinct_limit distinct values (durations and sizes
-// mostly repeat). Past that limit the field's histogram is dropped and its exact nearest-rank
-// percentiles come from a radix selection over the spill file, in bounded memory. In memory
-// stay the records not yet spilled (the pending ones and those behind the oldest pending), the
-// few patches and torn observations, the histograms (at most distinct_limit values per field)
-// and O(1) folds. Without a temporary file, everything stays in memory (the outputs are the
-// same).
+// metrics of SPEC section 9. Memory stays flat in simulated time. With History::full (the
+// default), summary.json's history holds every checkpoint, so past kWindow records the finished
+// ones are spilled, oldest first, as fixed-size POD records to an anonymous temporary file
+// (std::tmpfile) and read back from it by the writers and by checkpoint(id). With
+// History::summary_only (nobody will read the history: `run` without --out or --format json,
+// sweeps) the finished records are not spilled whole: counts stay exact, checkpoint(id)
+// answers only for the ids the caller asked to keep (a small in-memory list), and only the
+// four summary values of each COMPLETED checkpoint go to the temporary file, as 32-byte rows
+// written in large batches, for the exact percentile fallback below.
+// The summary statistics are folded online as checkpoints complete: count, min, max, sum and an
+// exact value -> count histogram per field, so summary() reads no file while a field has at
+// most distinct_limit distinct values (durations and sizes mostly repeat). Past that limit the
+// field's histogram is dropped and its exact nearest-rank percentiles come from a radix
+// selection over the spill file (full records or summary rows, whichever the mode writes), in
+// bounded memory. In memory stay the records not yet spilled (the pending ones and those behind
+// the oldest pending), the kept records, a batch of summary rows, the few patches and torn
+// observations, the histograms (at most distinct_limit values per field) and O(1) folds.
+// Without a temporary file, everything stays in memory (the outputs are the same). Both modes
+// give the same counts, metrics and summaries.
 #pragma once
 
 #include <array>
@@ -121,6 +128,12 @@ struct EffectiveConfig {
   int tolerable_failed_checkpoints = 0;
 };
 
+// What a Recorder keeps of the per-checkpoint history.
+enum class History : uint8_t {
+  full,          // every record: for_each_checkpoint and checkpoint(id) for any id
+  summary_only,  // counts, metrics and summaries; checkpoint(id) only for the kept ids
+};
+
 class Recorder : public model::Observer {
  public:
   // Records kept in memory before finished ones are spilled to the temporary file.
@@ -128,8 +141,15 @@ class Recorder : public model::Observer {
   // Distinct values of a summary field kept in its online histogram; past this many, the
   // field's percentiles are selected over the spill file instead (tests pass a small limit).
   static constexpr size_t kDistinctLimit = size_t{1} << 16;
+  // Summary rows (History::summary_only, 32 bytes each) buffered for one write to the spill file.
+  static constexpr size_t kRowBatch = 4096;
 
+  // A recorder with the full history.
   explicit Recorder(const model::Scenario& scenario, size_t distinct_limit = kDistinctLimit);
+  // With History::summary_only, checkpoint() still answers for the ids in keep_checkpoints
+  // (for example those named by the scenario's expectations); History::full ignores them.
+  Recorder(const model::Scenario& scenario, History history, std::vector<int64_t> keep_checkpoints = {},
+           size_t distinct_limit = kDistinctLimit);
   Recorder(const Recorder&) = delete;
   Recorder& operator=(const Recorder&) = delete;
   ~Recorder() override;
@@ -155,12 +175,15 @@ class Recorder : public model::Observer {
   std::string job_status() const;
 
   Counts counts() const;
-  // Number of checkpoints in the history.
+  History history() const { return history_mode_; }
+  // Number of checkpoints in the history (exact in both modes).
   size_t history_size() const { return spilled_ + history_.size(); }
-  // Every checkpoint of the history, oldest first (in creation order).
+  // Every checkpoint of the history, oldest first (in creation order). History::full only:
+  // throws std::logic_error with History::summary_only.
   void for_each_checkpoint(const std::function<void(const CheckpointRecord&)>& fn) const;
-  // The checkpoint with this id, or null. The pointee may be a copy read back from the spill
-  // file: it stays valid until the next call of checkpoint() or on_event().
+  // The checkpoint with this id, or null; with History::summary_only, null for an id not in
+  // keep_checkpoints. The pointee may be a copy read back from the spill file: it stays valid
+  // until the next call of checkpoint() or on_event().
   const CheckpointRecord* checkpoint(int64_t id) const;
   const std::vector<PatchRecord>& patches() const { return patches_; }
   const std::vector<TornObservation>& torn_observations() const { return torn_; }
@@ -171,6 +194,7 @@ class Recorder : public model::Observer {
 
  private:
   static constexpr int kFields = 4;
+  using Row = std::array<int64_t, kFields>;  // the summary fields of a COMPLETED record, by Field
   using Bin = std::pair<int64_t, uint64_t>;  // value, number of COMPLETED records with it
   // Online fold of one field over the COMPLETED records.
   struct FieldFold {
@@ -190,8 +214,18 @@ class Recorder : public model::Observer {
   CheckpointRecord& add(int64_t id);  // a new record at the end of the history
   Time end_of_run() const;
   void maybe_spill();
-  // Reads spilled records [first, first + n) into `out`; false on a read error.
+  // Reads `bytes` bytes at `offset` of the spill file into `out`; false on a read error.
+  bool read_spill_file(size_t offset, size_t bytes, void* out) const;
+  // Reads spilled records [first, first + n) into `out` (History::full); false on a read error.
   bool read_spilled(size_t first, size_t n, CheckpointRecord* out) const;
+  // Appends `bytes` bytes to the spill file.
+  void write_spill_file(const void* data, size_t bytes);
+  // Writes the buffered summary rows to the spill file (History::summary_only).
+  void flush_rows();
+  bool kept(int64_t id) const;
+  // Calls fn(row) for the summary fields of every COMPLETED record, in either mode.
+  template <class Fn>
+  void for_each_completed_row(Fn&& fn) const;
   // A record became COMPLETED: fold its fields into folds_.
   void fold_completed(const CheckpointRecord& r);
   // A COMPLETED record is about to be overwritten (a repeated outcome for its id).
@@ -212,10 +246,16 @@ class Recorder : public model::Observer {
   struct FileCloser {
     void operator()(std::FILE* f) const { std::fclose(f); }
   };
-  std::unique_ptr<std::FILE, FileCloser> spill_;  // history_[0] follows the spilled records
-  bool spill_failed_ = false;                      // no temporary file: keep all in memory
-  size_t spilled_ = 0;
+  // History::full: the spilled records (history_[0] follows them); summary_only: the rows.
+  std::unique_ptr<std::FILE, FileCloser> spill_;
+  bool spill_failed_ = false;  // no temporary file: keep all in memory
+  size_t spilled_ = 0;         // records out of history_ (both modes)
   Counts spilled_counts_;
+  History history_mode_ = History::full;
+  std::vector<int64_t> keep_;           // summary_only: sorted ids checkpoint() answers for
+  std::vector<CheckpointRecord> kept_;  // summary_only: spilled records with a kept id
+  std::vector<Row> rows_;               // summary_only: rows not yet written to spill_
+  size_t rows_spilled_ = 0;             // summary_only: rows in spill_
   mutable CheckpointRecord lookup_;  // checkpoint()'s copy of a spilled record
   mutable std::optional<std::vector<SummaryStats>> summaries_;  // by Field, until on_event
   size_t distinct_limit_;

@@ -122,7 +122,8 @@ int compare_command(const std::vector<std::string>& args) {
   }
   std::vector<std::unique_ptr<analysis::Recorder>> recs;
   for (const LoadedScenario& l : loaded) {
-    recs.push_back(std::make_unique<analysis::Recorder>(l.scenario));
+    // The full history: the first checkpoint whose outcome differs may be any of them.
+    recs.push_back(std::make_unique<analysis::Recorder>(l.scenario, analysis::History::full));
     model::Fanout fan;
     fan.add(*recs.back());
     simulate(l.scenario, fan, false);

@@ -232,7 +232,8 @@ int sweep_command(const std::vector<std::string>& args) {
       try {
         model::Scenario scenario = points[static_cast<size_t>(id.point)]->scenario;
         scenario.replication = static_cast<uint64_t>(id.replication);
-        analysis::Recorder recorder(scenario);
+        // A row reads the counts, metrics and summaries, never the per-checkpoint history.
+        analysis::Recorder recorder(scenario, analysis::History::summary_only);
         model::Fanout fan;
         fan.add(recorder);
         simulate(scenario, fan, false);

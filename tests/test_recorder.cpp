@@ -6,6 +6,8 @@
 
 #include <algorithm>
 #include <memory>
+#include <stdexcept>
+#include <string_view>
 #include <vector>
 
 using namespace ckptsim;
@@ -467,4 +469,161 @@ TEST_CASE("summary statistics: repeats across a merge of the fresh values") {
   for (int k = 0; k < 100; ++k) complete_with(256 * 7 % 257);      // the last one again
   for (int k = 0; k < 100; ++k) complete_with(3);                  // and one of the first ones
   check_stats(r.summary(Recorder::Field::checkpointed_size), sorted_stats(sizes));
+}
+
+namespace {
+
+void check_same_record(const CheckpointRecord* got, const CheckpointRecord* want) {
+  REQUIRE(got != nullptr);
+  REQUIRE(want != nullptr);
+  CHECK(got->id == want->id);
+  CHECK(got->status == want->status);
+  CHECK(got->type == want->type);
+  CHECK(got->failure_reason == want->failure_reason);
+  CHECK(got->rescued == want->rescued);
+  CHECK(got->counted == want->counted);
+  CHECK(got->trigger_timestamp == want->trigger_timestamp);
+  CHECK(got->latest_ack_timestamp == want->latest_ack_timestamp);
+  CHECK(got->end_timestamp == want->end_timestamp);
+  CHECK(got->checkpointed_size == want->checkpointed_size);
+  CHECK(got->state_size == want->state_size);
+  CHECK(got->persisted_fraction == want->persisted_fraction);
+  CHECK(got->timeout == want->timeout);
+  CHECK(got->original_deadline == want->original_deadline);
+  CHECK(got->deadline == want->deadline);
+  CHECK(got->alignment_duration == want->alignment_duration);
+  CHECK(got->start_delay == want->start_delay);
+}
+
+void check_same_outputs(const Recorder& got, const Recorder& want) {
+  CHECK(got.history_size() == want.history_size());
+  const Counts a = got.counts(), b = want.counts();
+  CHECK(a.total == b.total);
+  CHECK(a.completed == b.completed);
+  CHECK(a.failed == b.failed);
+  CHECK(a.in_progress == b.in_progress);
+  for (std::string_view m : metric_names()) {
+    CAPTURE(m);
+    CHECK(got.metric_text(m) == want.metric_text(m));
+  }
+  using F = Recorder::Field;
+  for (const F f : {F::end_to_end_duration, F::checkpointed_size, F::state_size, F::alignment_duration}) {
+    CAPTURE(static_cast<int>(f));
+    check_stats(got.summary(f), want.summary(f));
+  }
+}
+
+}  // namespace
+
+// History::summary_only spills only 32-byte rows of the summary fields of COMPLETED records:
+// the counts, metrics and summaries must be those of the full history, also when every field
+// falls back to the radix selection (over the rows then) and when the folds go stale.
+TEST_CASE("summary-only history: the same counts, metrics and summaries as the full history") {
+  // Every spill moves 2 * kWindow records here (all finished but the last), their ~7500
+  // completed ones a batch of rows to the file and the rest to the buffer: in the end, a few
+  // batches are in the file and some rows still buffered, others in memory as records.
+  for (const int64_t n : {int64_t{30000}, int64_t{40000}}) {
+    for (const size_t limit : {Recorder::kDistinctLimit, size_t{64}, size_t{8}, size_t{0}}) {
+      CAPTURE(n);
+      CAPTURE(limit);
+      Recorder full(scenario(n * 10 * kSecond), History::full, {}, limit);
+      Recorder brief(scenario(n * 10 * kSecond), History::summary_only, {2, 26}, limit);
+      CHECK(full.history() == History::full);
+      CHECK(brief.history() == History::summary_only);
+      const Synthetic want = feed(full, n);
+      feed(brief, n);
+      REQUIRE(full.history_size() > 2 * Recorder::kRowBatch);  // most of it left memory
+      CHECK(brief.history_size() == static_cast<size_t>(n));
+      CHECK(brief.counts().completed == static_cast<int64_t>(want.e2e.size()));
+      CHECK(brief.counts().in_progress == 1);
+      check_same_outputs(brief, full);
+      check_stats(brief.summary(Recorder::Field::end_to_end_duration), sorted_stats(want.e2e));
+      check_stats(brief.summary(Recorder::Field::state_size), sorted_stats(want.state));
+
+      // A repeated outcome for a checkpoint still in memory: stale folds, a pass over the rows.
+      for (Recorder* r : {&full, &brief})
+        completed(*r, n * 10 * kSecond, n - 2, (n - 3) * 10 * kSecond, false, 77);
+      check_same_outputs(brief, full);
+      CHECK(brief.summary(Recorder::Field::checkpointed_size).count == static_cast<int64_t>(want.e2e.size()));
+      // An outcome for a spilled id: a second record with that id (ids no longer sorted), the
+      // one checkpoint() finds while it is in memory.
+      for (Recorder* r : {&full, &brief}) completed(*r, n * 10 * kSecond + 1, 2, 10 * kSecond, true, 5);
+      check_same_outputs(brief, full);
+      CHECK(brief.counts().completed == static_cast<int64_t>(want.e2e.size()) + 1);
+      check_same_record(brief.checkpoint(2), full.checkpoint(2));
+      CHECK(brief.checkpoint(2)->rescued);
+      // Once both are spilled, the full history's linear scan finds the older one.
+      for (Recorder* r : {&full, &brief}) {
+        completed(*r, n * 10 * kSecond + 2, n, (n - 1) * 10 * kSecond);
+        for (int64_t id = n + 1; id <= n + 3 * static_cast<int64_t>(Recorder::kWindow); ++id) {
+          created(*r, id * 10 * kSecond, id);
+          completed(*r, id * 10 * kSecond + 3 * kSecond, id, id * 10 * kSecond);
+        }
+      }
+      check_same_outputs(brief, full);
+      check_same_record(brief.checkpoint(2), full.checkpoint(2));
+      CHECK_FALSE(brief.checkpoint(2)->rescued);
+      check_same_record(brief.checkpoint(26), full.checkpoint(26));
+    }
+  }
+}
+
+TEST_CASE("summary-only history: checkpoint(id) answers for the kept ids only") {
+  constexpr int64_t n = 20000;
+  // 26 fails (13 | 26); 17 completes without a CheckpointCreated; n stays pending; 30000 never
+  // exists; 5 is not kept.
+  const std::vector<int64_t> keep{26, 17, n, 2, 30000, 19990, 2};
+  Recorder full(scenario(n * 10 * kSecond));
+  Recorder brief(scenario(n * 10 * kSecond), History::summary_only, keep);
+  created(full, 0, 1);
+  created(brief, 0, 1);
+  created(full, 10 * kSecond, 2);
+  created(brief, 10 * kSecond, 2);
+  // In memory: kept ids answer, the others do not.
+  check_same_record(brief.checkpoint(2), full.checkpoint(2));
+  CHECK(full.checkpoint(1) != nullptr);
+  CHECK(brief.checkpoint(1) == nullptr);
+  Recorder full2(scenario(n * 10 * kSecond));
+  Recorder brief2(scenario(n * 10 * kSecond), History::summary_only, keep);
+  feed(full2, n);
+  feed(brief2, n);
+  // At most 2 * kWindow records stay in memory: 2, 17 and 26 were spilled long ago, 19990 and
+  // n were not.
+  REQUIRE(full2.history_size() > 2 * Recorder::kWindow + 26);
+  for (const int64_t id : {int64_t{2}, int64_t{17}, int64_t{26}, int64_t{19990}, n}) {
+    CAPTURE(id);
+    check_same_record(brief2.checkpoint(id), full2.checkpoint(id));
+  }
+  CHECK(brief2.checkpoint(26)->status == CheckpointStatus::FAILED);
+  CHECK(brief2.checkpoint(17)->status == CheckpointStatus::COMPLETED);
+  CHECK(brief2.checkpoint(n)->status == CheckpointStatus::IN_PROGRESS);
+  CHECK(brief2.checkpoint(2)->id == 2);  // after the other lookups
+  REQUIRE(full2.checkpoint(5) != nullptr);
+  CHECK(brief2.checkpoint(5) == nullptr);
+  CHECK(brief2.checkpoint(n - 1) == nullptr);  // not kept, though still in memory
+  CHECK(brief2.checkpoint(30000) == nullptr);
+  CHECK(brief2.checkpoint(0) == nullptr);
+  CHECK(brief2.history_size() == static_cast<size_t>(n));
+  CHECK_THROWS_AS(brief2.for_each_checkpoint([](const CheckpointRecord&) {}), std::logic_error);
+  size_t seen = 0;
+  full2.for_each_checkpoint([&](const CheckpointRecord&) { ++seen; });
+  CHECK(seen == static_cast<size_t>(n));
+
+  // The scenario's expectations read the same in both modes.
+  std::vector<Expectation> xs(4);
+  for (auto& x : xs) x.kind = Expectation::Kind::checkpoint;
+  xs[0].checkpoint = 2, xs[0].status = "COMPLETED";
+  xs[1].checkpoint = 26, xs[1].status = "FAILED", xs[1].failure_reason = "CHECKPOINT_EXPIRED";
+  xs[2].checkpoint = 30000, xs[2].status = "COMPLETED";
+  xs[3].checkpoint = 17, xs[3].rescued = false;
+  const auto a = check_expectations(brief2, xs), b = check_expectations(full2, xs);
+  REQUIRE(a.size() == b.size());
+  for (size_t i = 0; i < a.size(); ++i) {
+    CAPTURE(i);
+    CHECK(a[i].passed == b[i].passed);
+    CHECK(describe(a[i]) == describe(b[i]));
+  }
+  CHECK(a[0].passed);
+  CHECK(a[1].passed);
+  CHECK(describe(a[2]) == "checkpoint 30000: status COMPLETED: expected status COMPLETED, got no checkpoint 30000 (the run created 20000)");
 }
