@@ -49,6 +49,18 @@ expect_run(1 run ${SOURCE}/tests/data/failing-expectation.yaml)
 expect_text("completed == 3: expected 3, got 10" "${ERR}")
 expect_run(0 run ${SOURCE}/tests/data/failing-expectation.yaml --set duration=2min30s)
 
+# Checkpoint expectations far past the Recorder's in-memory window hold with and without
+# --out (a full history, or only the records the expectations name); a wrong one still fails.
+set(SPILLED ${SOURCE}/tests/data/spilled-checkpoint-expectations.yaml)
+expect_run(0 run ${SPILLED})
+expect_text("expectations  4/4 hold" "${OUT}")
+expect_run(0 run ${SPILLED} --out ${WORK}/spilled)
+expect_text("expectations  4/4 hold" "${OUT}")
+expect_run(1 run ${SPILLED} --set expect.0.status=COMPLETED)
+expect_text("checkpoint 2161: status COMPLETED, failure_reason CHECKPOINT_EXPIRED: expected status COMPLETED, failure_reason CHECKPOINT_EXPIRED, got status FAILED" "${ERR}")
+expect_run(1 run ${SPILLED} --set expect.2.checkpoint=9000)
+expect_text("got no checkpoint 9000 (the run created 8525)" "${ERR}")
+
 # compare names the first checkpoint whose outcome differs.
 expect_run(0 compare ${SOURCE}/scenarios/torn-interval-first.yaml
            --variant torn:events.1.patch.apply=torn --variant atomic:events.1.patch.apply=atomic)
