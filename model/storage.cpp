@@ -4,7 +4,8 @@
 // any moment they all progress at one rate r = min(cap, bandwidth / n). The cumulative service
 // S(t) = ∫ r dt therefore describes every upload at once: one that joined when S was S0 has
 // persisted min(b, S - S0) bytes and finishes when S reaches S0 + b. Keeping the active uploads
-// ordered by that target makes a start, a stop, a completion or a bandwidth change O(log n).
+// ordered by that target makes a start, a stop, a completion or a bandwidth change O(log n)
+// (amortised: stopped uploads leave stale heap entries, dropped later).
 #include "model/storage.hpp"
 
 #include <algorithm>
@@ -28,6 +29,48 @@ sim::Duration ceil_micros(double x) {
   return static_cast<sim::Duration>(std::ceil(x - slack));
 }
 
+// Heap order: `a` comes out before `b`. Keys compare as in std::pair: by key, then by id.
+template <class E>
+inline bool before(const E& a, const E& b) {
+  if (a.key < b.key) return true;
+  if (b.key < a.key) return false;
+  return a.id < b.id;
+}
+
+// Binary min-heap in a vector, the entry kept in registers while the hole moves.
+template <class E>
+inline void heap_push(std::vector<E>& heap, const E e) {
+  size_t i = heap.size();
+  heap.push_back(e);
+  E* const h = heap.data();
+  while (i > 0) {
+    const size_t parent = (i - 1) / 2;
+    if (!before(e, h[parent])) break;
+    h[i] = h[parent];
+    i = parent;
+  }
+  h[i] = e;
+}
+
+template <class E>
+inline void heap_pop(std::vector<E>& heap) {
+  const E last = heap.back();
+  heap.pop_back();
+  const size_t n = heap.size();
+  if (n == 0) return;
+  E* const h = heap.data();
+  size_t i = 0;
+  for (;;) {
+    size_t child = 2 * i + 1;
+    if (child >= n) break;
+    if (child + 1 < n && before(h[child + 1], h[child])) ++child;
+    if (!before(h[child], last)) break;
+    h[i] = h[child];
+    i = child;
+  }
+  h[i] = last;
+}
+
 // Whole bytes in x, rounded down, with the same slack against floating error.
 int64_t floor_bytes(double x) {
   if (!(x > 0)) return 0;
@@ -47,30 +90,59 @@ Storage::Storage(sim::Simulation& sim, const StorageSpec& spec, sim::RandomStrea
       timer_(sim, [this] { on_timer(); }),
       anchor_(sim.now()) {}
 
-size_t Storage::uploads_in_flight() const { return waiting_.size() + active_.size(); }
+size_t Storage::uploads_in_flight() const { return waiting_count_ + active_count_; }
 double Storage::bandwidth() const { return spec_.bandwidth; }
 double Storage::per_task_bandwidth() const { return spec_.per_task_bandwidth; }
 Duration Storage::latency() const { return spec_.latency; }
 
+template <class E>
+inline void Storage::drop_stale_top(std::vector<E>& heap) {
+  while (!heap.empty() && !live(heap.front())) heap_pop(heap);
+}
+
+template <class E>
+void Storage::compact(std::vector<E>& heap, size_t live_count) {
+  if (live_count == 0) {
+    heap.clear();
+    return;
+  }
+  if (heap.size() <= 2 * live_count + 64) return;
+  std::erase_if(heap, [this](const E& e) { return !live(e); });
+  std::make_heap(heap.begin(), heap.end(), [](const E& a, const E& b) { return before(b, a); });
+}
+
+double Storage::max_target() {
+  if (!max_valid_) {
+    bool any = false;
+    for (const ActiveEntry& e : active_) {
+      if (!live(e)) continue;
+      max_target_ = any ? std::max(max_target_, e.key) : e.key;
+      any = true;
+    }
+    max_valid_ = true;
+  }
+  return max_target_;
+}
+
 double Storage::share() const {
-  if (active_.empty()) return 0;
-  const double fair = spec_.bandwidth / static_cast<double>(active_.size());
+  if (active_count_ == 0) return 0;
+  const double fair = spec_.bandwidth / static_cast<double>(active_count_);
   const double r = std::min(spec_.per_task_bandwidth, fair);
   return r > 0 ? r : 0;  // also maps NaN to a stall
 }
 
 double Storage::service_now() const {
-  if (active_.empty() || rate_ <= 0) return service_;
+  if (active_count_ == 0 || rate_ <= 0) return service_;
   if (std::isinf(rate_)) return kUnlimited;
   return service_ + rate_ * static_cast<double>(sim_.now() - anchor_) / kMicrosPerSecond;
 }
 
 void Storage::advance() {
   const Time now = sim_.now();
-  if (!active_.empty()) {
+  if (active_count_ != 0) {
     if (std::isinf(rate_)) {
       // Everything active is done the instant it joined.
-      service_ = std::max(service_, std::prev(active_.end())->first);
+      service_ = std::max(service_, max_target());
     } else if (rate_ > 0 && now > anchor_) {
       service_ += rate_ * static_cast<double>(now - anchor_) / kMicrosPerSecond;
     }
@@ -81,16 +153,27 @@ void Storage::advance() {
 Time Storage::finish_time(double target) const {
   if (!(rate_ > 0)) return sim::kNever;
   if (std::isinf(rate_)) return anchor_;
+  // The same inputs give the same result: a start into the latency phase re-keys the timer on
+  // an unchanged top, and on_timer re-checks the top that reschedule() keyed the timer to.
+  FinishMemo& m = finish_memo_;
+  if (target == m.target && service_ == m.service && rate_ == m.rate && anchor_ == m.anchor)
+    return m.when;
   const sim::Duration d = ceil_micros((target - service_) / rate_ * kMicrosPerSecond);
-  if (d >= sim::kNever - anchor_) return sim::kNever;
-  return anchor_ + d;
+  const Time when = d >= sim::kNever - anchor_ ? sim::kNever : anchor_ + d;
+  m = FinishMemo{target, service_, rate_, anchor_, when};
+  return when;
 }
 
 void Storage::reschedule() {
-  rate_ = share();
+  if (rate_count_ != active_count_) {  // the rate only depends on the count and the spec
+    rate_ = share();
+    rate_count_ = active_count_;
+  }
   Time next = sim::kNever;
-  if (!waiting_.empty()) next = waiting_.begin()->first;
-  if (!active_.empty()) next = std::min(next, finish_time(active_.begin()->first));
+  drop_stale_top(waiting_);
+  if (!waiting_.empty()) next = waiting_.front().key;
+  drop_stale_top(active_);
+  if (!active_.empty()) next = std::min(next, finish_time(active_.front().key));
   if (next == sim::kNever)
     timer_.cancel();
   else if (!timer_.armed() || timer_.when() != next)
@@ -102,7 +185,14 @@ void Storage::join(UploadId id) {
   u.phase = Phase::active;
   u.start_service = service_;
   u.target = service_ + static_cast<double>(u.bytes);
-  active_.emplace(u.target, id);
+  if (active_count_ == 0) {
+    max_target_ = u.target;
+    max_valid_ = true;
+  } else if (max_valid_) {
+    max_target_ = std::max(max_target_, u.target);
+  }
+  ++active_count_;
+  heap_push(active_, ActiveEntry{u.target, id, u.generation});
 }
 
 void Storage::release(UploadId id) {
@@ -133,7 +223,8 @@ Storage::UploadId Storage::start(uint64_t tag, int64_t bytes) {
     join(id);
   } else {
     u.phase = Phase::latency;
-    waiting_.emplace(u.ready, id);
+    ++waiting_count_;
+    heap_push(waiting_, WaitingEntry{u.ready, id, u.generation});
   }
   reschedule();
   return id;
@@ -167,15 +258,18 @@ int64_t Storage::stop(UploadId id) {
       release(id);
       return bytes;
     case Phase::latency:
-      waiting_.erase({u.ready, id});
-      release(id);
+      release(id);  // its entry in waiting_ is stale from now on
+      --waiting_count_;
+      compact(waiting_, waiting_count_);
       reschedule();
       return bytes;
     case Phase::active:
       advance();
-      active_.erase({u.target, id});
-      if (active_.empty()) service_ = 0;
-      release(id);
+      if (!(u.target < max_target_)) max_valid_ = false;
+      release(id);  // its entry in active_ is stale from now on
+      --active_count_;
+      if (active_count_ == 0) service_ = 0;
+      compact(active_, active_count_);
       reschedule();
       return bytes;
   }
@@ -187,6 +281,7 @@ void Storage::change(const StorageChange& c) {
   if (c.bandwidth) spec_.bandwidth = *c.bandwidth;
   if (c.per_task_bandwidth) spec_.per_task_bandwidth = *c.per_task_bandwidth;
   if (c.latency) spec_.latency = *c.latency;  // for uploads started from now on
+  rate_count_ = kStaleCount;                  // recompute the rate
   reschedule();
 }
 
@@ -196,22 +291,35 @@ void Storage::on_timer() {
   // the rounding up of their finish time is honoured), in (target, id) order.
   std::vector<Done>& done = done_;  // reused: no allocation per completion
   done.clear();
-  for (auto it = active_.begin(); it != active_.end() && finish_time(it->first) <= now; ++it) {
-    const Upload& u = uploads_[it->second];
-    done.push_back(Done{it->second, u.generation, u.tag});
+  // advance() below may need the largest target of the uploads popped here: settle it first.
+  if (active_count_ != 0 && std::isinf(rate_)) max_target();
+  for (drop_stale_top(active_); !active_.empty() && finish_time(active_.front().key) <= now;
+       drop_stale_top(active_)) {
+    const UploadId id = active_.front().id;
+    heap_pop(active_);
+    const Upload& u = uploads_[id];
+    done.push_back(Done{id, u.generation, u.tag});
   }
   advance();
   for (const Done& d : done) {
-    active_.erase({uploads_[d.id].target, d.id});
-    uploads_[d.id].phase = Phase::finishing;
+    Upload& u = uploads_[d.id];
+    if (!(u.target < max_target_)) max_valid_ = false;
+    u.phase = Phase::finishing;
   }
-  if (active_.empty()) service_ = 0;
+  active_count_ -= done.size();
+  if (active_count_ == 0) {
+    service_ = 0;
+    active_.clear();  // only stale entries are left
+  }
   // Latency phases that end now: these uploads join the sharing from this instant.
-  while (!waiting_.empty() && waiting_.begin()->first <= now) {
-    const UploadId id = waiting_.begin()->second;
-    waiting_.erase(waiting_.begin());
+  for (drop_stale_top(waiting_); !waiting_.empty() && waiting_.front().key <= now;
+       drop_stale_top(waiting_)) {
+    const UploadId id = waiting_.front().id;
+    heap_pop(waiting_);
+    --waiting_count_;
     join(id);
   }
+  if (waiting_count_ == 0) waiting_.clear();  // only stale entries are left
   reschedule();
   // Callbacks last: the listener may start or stop uploads, and a stop of a peer that finished
   // at this same instant cancels that peer's callback.

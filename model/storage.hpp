@@ -5,8 +5,7 @@
 #pragma once
 
 #include <cstdint>
-#include <set>
-#include <utility>
+#include <limits>
 #include <vector>
 
 #include "model/scenario.hpp"
@@ -52,6 +51,12 @@ class Storage {
   // bytes finishes when S reaches S0 + b (its target); active uploads are kept ordered by
   // (target, id), and one timer is keyed to the earlier of the next completion and the next end
   // of a latency phase. S is kept as (service_ at anchor_) plus rate_ since.
+  //
+  // Both orders are binary min-heaps in plain vectors (no allocation per upload once warm) with
+  // lazy deletion: a stop only releases the upload; its entry stays in the heap, recognised as
+  // stale by the upload's phase and generation, and is dropped when it reaches the top (or when
+  // the heap is rebuilt, once stale entries outnumber the live ones). The (key, id) order among
+  // live entries is total, so the heaps yield exactly the order of an ordered set.
   enum class Phase : uint8_t { free, latency, active, finishing };
   struct Upload {
     uint64_t tag = 0;
@@ -63,6 +68,31 @@ class Storage {
     uint32_t generation = 0;   // bumped on release, so a stale reference is detected
     UploadId next_free = 0;
   };
+
+  // A heap entry: the key (target for active_, ready for waiting_), then the upload it stands
+  // for, live while the upload is still in that phase under that generation.
+  template <class Key>
+  struct Entry {
+    Key key;
+    UploadId id;
+    uint32_t generation;
+  };
+  using ActiveEntry = Entry<double>;
+  using WaitingEntry = Entry<Time>;
+
+  bool live(const ActiveEntry& e) const {
+    const Upload& u = uploads_[e.id];
+    return u.generation == e.generation && u.phase == Phase::active;
+  }
+  bool live(const WaitingEntry& e) const {
+    const Upload& u = uploads_[e.id];
+    return u.generation == e.generation && u.phase == Phase::latency;
+  }
+  template <class E>
+  void drop_stale_top(std::vector<E>& heap);  // pops stale entries off the top
+  template <class E>
+  void compact(std::vector<E>& heap, size_t live_count);  // rebuilds when mostly stale
+  double max_target();  // the largest target of an active upload (active_count_ > 0)
 
   void advance();     // bring S to now under the current rate
   void reschedule();  // recompute the rate (after advance) and re-key the timer
@@ -86,11 +116,27 @@ class Storage {
   };
   std::vector<Done> done_;  // scratch of on_timer
   UploadId free_head_ = kNone;
-  std::set<std::pair<double, UploadId>> active_;  // (target, id)
-  std::set<std::pair<Time, UploadId>> waiting_;   // (ready, id): in the latency phase
+  std::vector<ActiveEntry> active_;    // min-heap by (target, id), with stale entries
+  std::vector<WaitingEntry> waiting_;  // min-heap by (ready, id): the latency phase, ditto
+  size_t active_count_ = 0;            // live uploads in active_
+  size_t waiting_count_ = 0;           // live uploads in waiting_
+  // The largest target among the active uploads, when max_valid_ (used at an infinite rate).
+  double max_target_ = 0;
+  bool max_valid_ = true;
   double service_ = 0;                            // S at anchor_
   Time anchor_ = 0;
   double rate_ = 0;                               // r since anchor_
+  static constexpr size_t kStaleCount = ~size_t{0};
+  size_t rate_count_ = 0;  // the active count rate_ was computed for (kStaleCount: none)
+  // The last finish_time(): its inputs and result.
+  struct FinishMemo {
+    double target = std::numeric_limits<double>::quiet_NaN();  // matches no target
+    double service = 0;
+    double rate = 0;
+    Time anchor = 0;
+    Time when = 0;
+  };
+  mutable FinishMemo finish_memo_;
   static constexpr UploadId kNone = ~UploadId{0};
 };
 

@@ -312,3 +312,96 @@ TEST_CASE("ids are reused after release; many uploads stay exact") {
   auto id = f.storage.start(5000, 1);
   CHECK(id < 1000);
 }
+
+// The active and waiting orders are heaps with lazy deletion: a stopped upload leaves a stale
+// entry behind, possibly with the same (key, id) as a later upload that reuses its id.
+
+TEST_CASE("a stop in the middle of the order, then same-instant completions in (target, id)") {
+  // Cap 1 GB/s each, unlimited aggregate: 10 to 30 B all finish at 1 us.
+  Fixture f(spec(kUnlimited, 1e9));
+  f.storage.start(30, 30);                  // id 0
+  f.storage.start(10, 10);                  // id 1
+  const auto c = f.storage.start(99, 20);   // id 2, target 20: neither the first nor the last
+  f.storage.start(11, 10);                  // id 3
+  f.storage.start(22, 20);                  // id 4
+  CHECK(f.storage.stop(c) == 0);
+  CHECK(f.storage.uploads_in_flight() == 4);
+  // Reuses id 2 with target 20 again: the same (target, id) as the stale entry of the stopped
+  // one. It comes once, and before id 4 (same target, larger id) although started after it.
+  CHECK(f.storage.start(21, 20) == c);
+  CHECK(f.storage.uploads_in_flight() == 5);
+  f.sim.run_until(2);
+  CHECK(f.rec.finished == Fixture::Finished{{1, 10}, {1, 11}, {1, 21}, {1, 22}, {1, 30}});
+  CHECK(f.storage.uploads_in_flight() == 0);
+}
+
+TEST_CASE("latency phases ending at one instant join once each, completions in id order") {
+  // 100 MB/s, latency 50 ms. Three uploads of 1 MB are ready at 50 ms; the first is stopped in
+  // its latency phase and its id reused at once, with the same ready time.
+  Fixture f(spec(100 * MB, kUnlimited, 50 * kMillisecond));
+  const auto a = f.storage.start(1, 1'000'000);  // id 0
+  f.storage.start(2, 1'000'000);                 // id 1
+  f.storage.start(3, 1'000'000);                 // id 2
+  CHECK(f.storage.stop(a) == 0);
+  CHECK(f.storage.uploads_in_flight() == 2);
+  CHECK(f.storage.start(4, 1'000'000) == a);  // id 0 again, ready at 50 ms again
+  CHECK(f.storage.uploads_in_flight() == 3);
+  // Three share 100 MB/s from 50 ms: 1 MB each at 33.3 MB/s takes 30 ms.
+  f.sim.run_until(kSecond);
+  CHECK(f.rec.finished == Fixture::Finished{{80'000, 4}, {80'000, 2}, {80'000, 3}});
+  CHECK(f.storage.uploads_in_flight() == 0);
+}
+
+TEST_CASE("an id stopped in its latency phase and reused waits for its own, later, end") {
+  // Latency 50 ms, 100 MB/s, 1 MB each. C starts at 0 (ready at 50 ms), A at 5 ms (ready at
+  // 55 ms). A is stopped at 10 ms and B reuses its id, ready at 60 ms: A's stale 55 ms sits
+  // below C's 50 ms in the order and must not let B in early. C runs alone from 50 ms and is
+  // done at 60 ms, when B joins; B alone is done at 70 ms. (Had B joined at 55 ms, C would
+  // have shared the bandwidth from then and finished at 65 ms.)
+  Fixture f(spec(100 * MB, kUnlimited, 50 * kMillisecond));
+  f.storage.start(3, 1'000'000);
+  f.sim.run_until(5 * kMillisecond);
+  const auto a = f.storage.start(1, 1'000'000);
+  f.sim.run_until(10 * kMillisecond);
+  CHECK(f.storage.stop(a) == 0);
+  CHECK(f.storage.start(2, 1'000'000) == a);
+  f.sim.run_until(kSecond);
+  CHECK(f.rec.finished == Fixture::Finished{{60'000, 3}, {70'000, 2}});
+}
+
+TEST_CASE("most uploads stopped: the survivors finish on time, in order") {
+  // Unlimited aggregate, cap 1 MB/s each: an upload of (k+1) kB takes (k+1) ms whatever the
+  // others do. 300 start in a scrambled order; all but every fifth are stopped at once.
+  Fixture f(spec(kUnlimited, 1 * MB));
+  std::vector<Storage::UploadId> ids;
+  std::vector<uint64_t> tags;
+  for (uint64_t i = 0; i < 300; ++i) {
+    const uint64_t k = (i * 7) % 300;  // 7 is prime to 300: a permutation
+    tags.push_back(k);
+    ids.push_back(f.storage.start(k, static_cast<int64_t>((k + 1) * 1000)));
+  }
+  f.sim.run_until(500);  // 0.5 ms: nothing done yet
+  for (size_t i = 0; i < ids.size(); ++i)
+    if (tags[i] % 5 != 0) CHECK(f.storage.stop(ids[i]) == static_cast<int64_t>(500));
+  CHECK(f.storage.uploads_in_flight() == 60);
+  f.sim.run_until(kSecond);
+  Fixture::Finished expect;
+  for (uint64_t k = 0; k < 300; k += 5) expect.emplace_back((k + 1) * kMillisecond, k);
+  CHECK(f.rec.finished == expect);
+}
+
+TEST_CASE("an infinite rate advances the service to the largest live target, not a stopped one") {
+  // Cap 1 B/s. X (1e17 B) is stopped; at the same instant the cap becomes unlimited and then 1 B/s
+  // again: Y (10 B) is then done, and the service stands at Y's target, 10. Z (10 B) joins there
+  // and needs 10 s. Had the service jumped to the stopped X's 1e17, Z's target 1e17 + 10 would
+  // round to 1e17 + 16: 16 s.
+  Fixture f(spec(kUnlimited, 1));
+  const auto x = f.storage.start(1, 100'000'000'000'000'000);
+  f.storage.start(2, 10);
+  CHECK(f.storage.stop(x) == 0);
+  f.storage.change(StorageChange{std::nullopt, kUnlimited, std::nullopt});
+  f.storage.change(StorageChange{std::nullopt, 1.0, std::nullopt});
+  f.storage.start(3, 10);
+  f.sim.run_until(100 * kSecond);
+  CHECK(f.rec.finished == Fixture::Finished{{0, 2}, {10 * kSecond, 3}});
+}
