@@ -6,7 +6,7 @@ trigger time in us), and times both side by side.
     bench/peer/compare.py --ckptsim build/cli/ckptsim [--days 30] [--repeat 5]
 
 Two timings, each the median of --repeat process runs, the two programs alternating:
-- same work: each simulates the run, keeps its per-checkpoint history and prints a summary
+- same work: each simulates the run and prints a summary
   (ckptsim `run`, its table; the peer `--counts-only`, its counts). This is the ratio the
   benchmark target is about.
 - with outputs: ckptsim `run --out DIR` (summary.json with the whole history, history.csv,
@@ -107,7 +107,7 @@ def main():
     print(f'{args.days} days: {counts_c}')
     verdict = 'exact (counts; id, status, trigger time of every checkpoint)' if ok else 'NO'
     print(f'agreement: {verdict}')
-    print('same work (simulate, keep the history, print a summary):')
+    print('same work (simulate the 30 days, print a summary):')
     print(f'  ckptsim run                 {show(same_c)}')
     print(f'  SimPy peer --counts-only    {show(same_s)}')
     print(f'  ratio SimPy / ckptsim: {statistics.median(same_s) / statistics.median(same_c):.1f}x')
