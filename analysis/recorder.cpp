@@ -85,7 +85,9 @@ int64_t field_value(const CheckpointRecord& r, int f) {
 
 // The summary fields of a record, indexed by Recorder::Field (Recorder::Row).
 std::array<int64_t, 4> summary_row(const CheckpointRecord& r) {
-  return {r.end_to_end_duration(), r.checkpointed_size, r.state_size, r.alignment_duration};
+  std::array<int64_t, 4> row{};
+  for (int f = 0; f < 4; ++f) row[static_cast<size_t>(f)] = field_value(r, f);
+  return row;
 }
 
 }  // namespace
