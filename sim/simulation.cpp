@@ -12,29 +12,12 @@ Simulation::Simulation() {
   slots_.reserve(1024);
 }
 
-uint32_t Simulation::allocate_slot(const Action& action) {
-  uint32_t s;
-  if (free_head_ != kNotQueued) {
-    s = free_head_;
-    free_head_ = slots_[s].next_free;
-  } else {
-    if (slots_.size() > kSlotMask)
-      throw std::length_error("sim::Simulation: more than 2^24 pending actions and timers");
-    s = static_cast<uint32_t>(slots_.size());
-    slots_.emplace_back();
-  }
-  Slot& slot = slots_[s];
-  slot.action = action;
-  slot.heap_pos = kNotQueued;
-  return s;
+uint32_t Simulation::new_slot() {
+  if (slots_.size() > kSlotMask)
+    throw std::length_error("sim::Simulation: more than 2^24 pending actions and timers");
+  slots_.emplace_back();
+  return static_cast<uint32_t>(slots_.size() - 1);
 }
-
-void Simulation::free_slot(uint32_t s) {
-  slots_[s].next_free = free_head_;
-  free_head_ = s;
-}
-
-void Simulation::at(Time when, Action action) { schedule(allocate_slot(action), when); }
 
 void Simulation::reserve_leading_sequences(uint64_t n) {
   if (next_seq_ != 0 || pending() != 0)
@@ -46,27 +29,6 @@ void Simulation::reserve_leading_sequences(uint64_t n) {
 void Simulation::at_reserved(Time when, uint64_t seq, Action action) {
   assert(seq < reserved_);
   push(Entry{std::max(when, now_), (seq << kRefBits) | allocate_slot(action)});
-}
-
-void Simulation::push(Entry e) {
-  heap_.push_back(e);
-  sift_up(static_cast<uint32_t>(pending() - 1), e);
-}
-
-void Simulation::schedule(uint64_t ref, Time when) {
-  if (when < now_) when = now_;
-  if (next_seq_ == kSeqLimit) renumber();
-  // Every (re-)scheduling takes a fresh sequence number: a re-armed timer runs after anything
-  // already scheduled for the same instant.
-  const Entry e{when, (next_seq_++ << kRefBits) | ref};
-  const uint32_t pos = (ref & kTimerBit) ? slots_[ref & kSlotMask].heap_pos : kNotQueued;
-  if (pos == kNotQueued) {
-    push(e);
-  } else if (pos > 0 && before(e, heap()[(pos - 1) / 4])) {
-    sift_up(pos, e);
-  } else {
-    sift_down(pos, e);
-  }
 }
 
 // Gives the pending entries the sequence numbers r, r+1, ... in their (time, sequence) order,
@@ -141,18 +103,6 @@ void Simulation::pop_top() {
   sift_up(pos, last);
 }
 
-// Places `e` at `pos` or above it.
-void Simulation::sift_up(uint32_t pos, Entry e) {
-  Entry* h = heap();
-  while (pos > 0) {
-    const uint32_t parent = (pos - 1) / 4;
-    if (!before(e, h[parent])) break;
-    place(h, pos, h[parent]);
-    pos = parent;
-  }
-  place(h, pos, e);
-}
-
 // Places `e` at `pos` or below it.
 void Simulation::sift_down(uint32_t pos, Entry e) {
   Entry* h = heap();
@@ -218,11 +168,6 @@ Timer::~Timer() {
     sim_->unschedule(slot_);
     sim_->free_slot(slot_);
   }
-}
-
-void Timer::arm_at(Time when) {
-  assert(sim_);
-  sim_->schedule(slot_ | Simulation::kTimerBit, when);
 }
 
 void Timer::cancel() {

@@ -66,7 +66,7 @@ class Simulation {
   Time now() const { return now_; }
 
   // One-shot action at an absolute time (clamped to now when in the past).
-  void at(Time when, Action action);
+  inline void at(Time when, Action action);
 
   // Sets aside the sequence numbers 0..n-1, which order before every other: an action
   // scheduled with one of them runs before anything else due at the same time, whenever it was
@@ -144,14 +144,23 @@ class Simulation {
     return ((static_cast<u128>(a.time) << 64) | a.key) < ((static_cast<u128>(b.time) << 64) | b.key);
   }
 
-  uint32_t allocate_slot(const Action& action);
-  void free_slot(uint32_t slot);
-  void schedule(uint64_t ref, Time when);
-  void push(Entry e);
+  inline uint32_t allocate_slot(const Action& action);
+  uint32_t new_slot();  // grows the slot table (the free list is empty)
+  void free_slot(uint32_t slot) {
+    slots_[slot].next_free = free_head_;
+    free_head_ = slot;
+  }
+  inline Entry stamp(uint64_t ref, Time when);
+  inline void schedule(uint64_t ref, Time when);
+  void push(Entry e) {
+    const auto pos = static_cast<uint32_t>(pending());
+    heap_.push_back(e);
+    sift_up(pos, e);
+  }
   void unschedule(uint32_t slot);  // timers only
   void pop_top();
   void renumber();
-  void sift_up(uint32_t pos, Entry e);
+  inline void sift_up(uint32_t pos, Entry e);
   void sift_down(uint32_t pos, Entry e);
   Entry* heap() { return heap_.data() + kPad; }  // logical index 0 is the root
   void place(Entry* h, uint32_t pos, const Entry& e) {
@@ -168,5 +177,56 @@ class Simulation {
   std::vector<Slot> slots_;
   uint32_t free_head_ = kNotQueued;
 };
+
+// --- The hot paths, inline: every event passes through them ----------------------------------
+
+inline uint32_t Simulation::allocate_slot(const Action& action) {
+  uint32_t s = free_head_;
+  if (s != kNotQueued)
+    free_head_ = slots_[s].next_free;
+  else
+    s = new_slot();
+  Slot& slot = slots_[s];
+  slot.action = action;
+  slot.heap_pos = kNotQueued;
+  return s;
+}
+
+// Clamps `when` to now and draws the next sequence number for `ref`.
+inline Simulation::Entry Simulation::stamp(uint64_t ref, Time when) {
+  if (when < now_) when = now_;
+  if (next_seq_ == kSeqLimit) [[unlikely]] renumber();
+  return Entry{when, (next_seq_++ << kRefBits) | ref};
+}
+
+inline void Simulation::at(Time when, Action action) { push(stamp(allocate_slot(action), when)); }
+
+inline void Simulation::schedule(uint64_t ref, Time when) {
+  // Every (re-)scheduling takes a fresh sequence number: a re-armed timer runs after anything
+  // already scheduled for the same instant.
+  const Entry e = stamp(ref, when);
+  const uint32_t pos = (ref & kTimerBit) ? slots_[ref & kSlotMask].heap_pos : kNotQueued;
+  if (pos == kNotQueued) {
+    push(e);
+  } else if (pos > 0 && before(e, heap()[(pos - 1) / 4])) {
+    sift_up(pos, e);
+  } else {
+    sift_down(pos, e);
+  }
+}
+
+// Places `e` at `pos` or above it.
+inline void Simulation::sift_up(uint32_t pos, Entry e) {
+  Entry* h = heap();
+  while (pos > 0) {
+    const uint32_t parent = (pos - 1) / 4;
+    if (!before(e, h[parent])) break;
+    place(h, pos, h[parent]);
+    pos = parent;
+  }
+  place(h, pos, e);
+}
+
+inline void Timer::arm_at(Time when) { sim_->schedule(slot_ | Simulation::kTimerBit, when); }
 
 }  // namespace ckptsim::sim
