@@ -373,7 +373,16 @@ void TaskExecutor::upload_done(CheckpointRun& run, int32_t s) {
   st.phase = SubtaskRun::Phase::awaiting_barriers;
   // An unaligned subtask finishes only when every barrier has arrived.
   if (st.last == sim::kNever) return;  // stalled: a flow change re-times it
-  schedule_ack(run, s, std::max(st.last, now) + scenario_.checkpointing.rpc_latency);
+  const Time ack = std::max(st.last, now) + scenario_.checkpointing.rpc_latency;
+  if (ack > now) {
+    schedule_ack(run, s, ack);
+  } else {
+    // An acknowledgement that takes no time reaches the coordinator in this same step, not as
+    // an event of its own at this instant. (Every caller is ready for the checkpoint to
+    // complete, and its slot to be reused, before this returns.)
+    st.phase = SubtaskRun::Phase::acked;
+    job_.coordinator().acknowledge(run, s);
+  }
 }
 
 void TaskExecutor::schedule_ack(CheckpointRun& run, int32_t s, Time at) {

@@ -6,7 +6,8 @@
 // event per channel. For each channel the model keeps the bytes still ahead of the barrier and
 // the instant they were measured; the arrival follows from the channel's flow rate. Only a flow
 // change re-times them (bytes drained so far at the old rate, the rest at the new one). Events
-// are scheduled per subtask only where its state changes: upload start, upload end, ack.
+// are scheduled per subtask only where its state changes: upload start, upload end, and the
+// ack when it takes time (rpc_latency > 0, or barriers still to come).
 #pragma once
 
 #include <cstdint>
