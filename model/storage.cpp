@@ -166,16 +166,52 @@ Time Storage::finish_time(double target) const {
   return when;
 }
 
-void Storage::reschedule() {
+void Storage::refresh_rate() {
   if (rate_count_ != active_count_) {  // the rate only depends on the count and the spec
     rate_ = share();
     rate_count_ = active_count_;
   }
+}
+
+// A lone upload in its latency phase (nothing else in flight) shares with nobody: its join
+// changes no other upload's rate. So the timer is keyed straight to its finish, as if it had
+// joined at its ready time, and no event marks the join; catch_up() performs it when anything
+// next looks at the storage. This saves one event per upload of a small job, whose uploads
+// rarely overlap.
+void Storage::catch_up() {
+  if (active_count_ != 0 || waiting_count_ != 1) return;
+  drop_stale_top(waiting_);
+  const WaitingEntry lone = waiting_.front();
+  if (lone.key > sim_.now()) return;
+  heap_pop(waiting_);
+  waiting_count_ = 0;
+  anchor_ = lone.key;  // S stays put while nothing is active; it grows from the ready time
+  join(lone.id);
+  refresh_rate();
+}
+
+// finish_time() as the join would compute it: anchored at the ready time, with S unchanged.
+Time Storage::lone_finish() const {
+  const Upload& u = uploads_[waiting_.front().id];
+  const double rate = std::min(spec_.per_task_bandwidth, spec_.bandwidth);  // share() for one
+  if (!(rate > 0)) return sim::kNever;
+  if (std::isinf(rate)) return u.ready;
+  const double target = service_ + static_cast<double>(u.bytes);
+  const sim::Duration d = ceil_micros((target - service_) / rate * kMicrosPerSecond);
+  return d >= sim::kNever - u.ready ? sim::kNever : u.ready + d;
+}
+
+void Storage::reschedule() {
+  refresh_rate();
   Time next = sim::kNever;
   drop_stale_top(waiting_);
-  if (!waiting_.empty()) next = waiting_.front().key;
-  drop_stale_top(active_);
-  if (!active_.empty()) next = std::min(next, finish_time(active_.front().key));
+  if (active_count_ == 0 && waiting_count_ == 1) {
+    next = lone_finish();
+  } else {
+    if (!waiting_.empty()) next = waiting_.front().key;
+    drop_stale_top(active_);
+    if (!active_.empty()) next = std::min(next, finish_time(active_.front().key));
+  }
   if (next == sim::kNever)
     timer_.cancel();
   else if (!timer_.armed() || timer_.when() != next)
@@ -206,6 +242,7 @@ void Storage::release(UploadId id) {
 }
 
 Storage::UploadId Storage::start(uint64_t tag, int64_t bytes) {
+  catch_up();
   UploadId id;
   if (free_head_ != kNone) {
     id = free_head_;
@@ -232,8 +269,9 @@ Storage::UploadId Storage::start(uint64_t tag, int64_t bytes) {
   return id;
 }
 
-int64_t Storage::persisted(UploadId id) const {
+int64_t Storage::persisted(UploadId id) {
   if (id >= uploads_.size()) return 0;
+  catch_up();
   const Upload& u = uploads_[id];
   switch (u.phase) {
     case Phase::free:
@@ -251,6 +289,7 @@ int64_t Storage::persisted(UploadId id) const {
 
 int64_t Storage::stop(UploadId id) {
   if (id >= uploads_.size()) return 0;
+  catch_up();
   const int64_t bytes = persisted(id);
   Upload& u = uploads_[id];
   switch (u.phase) {
@@ -279,6 +318,7 @@ int64_t Storage::stop(UploadId id) {
 }
 
 void Storage::change(const StorageChange& c) {
+  catch_up();
   advance();
   if (c.bandwidth) spec_.bandwidth = *c.bandwidth;
   if (c.per_task_bandwidth) spec_.per_task_bandwidth = *c.per_task_bandwidth;
@@ -288,6 +328,7 @@ void Storage::change(const StorageChange& c) {
 }
 
 void Storage::on_timer() {
+  catch_up();
   const Time now = sim_.now();
   // Due completions, judged against the anchor the timer was keyed from (before advancing, so
   // the rounding up of their finish time is honoured), in (target, id) order.

@@ -36,7 +36,7 @@ class Storage {
   // Stops an upload (an abort); returns the bytes it had persisted. The id is released.
   int64_t stop(UploadId id);
   // Bytes persisted so far by a live upload (rounded down).
-  int64_t persisted(UploadId id) const;
+  int64_t persisted(UploadId id);
   // New bandwidth, cap or latency from now on; uploads in flight are re-timed.
   void change(const StorageChange& change);
 
@@ -94,8 +94,11 @@ class Storage {
   void compact(std::vector<E>& heap, size_t live_count);  // rebuilds when mostly stale
   double max_target();  // the largest target of an active upload (active_count_ > 0)
 
-  void advance();     // bring S to now under the current rate
-  void reschedule();  // recompute the rate (after advance) and re-key the timer
+  void advance();            // bring S to now under the current rate
+  void refresh_rate();       // the rate for the current active count
+  void reschedule();         // recompute the rate (after advance) and re-key the timer
+  void catch_up();           // joins a lone upload whose latency phase has ended
+  Time lone_finish() const;  // the finish of a lone upload still in its latency phase
   void on_timer();
   void join(UploadId id);
   void release(UploadId id);

@@ -150,6 +150,62 @@ TEST_CASE("latency first, without bandwidth, then the transfer") {
   CHECK(f.rec.finished == Fixture::Finished{{280'000, 2}, {1'150'000, 1}});
 }
 
+TEST_CASE("a lone upload joins without an event of its own; anything that looks joins it first") {
+  // 100 MB at 100 MB/s after a 50 ms latency, alone: ready at 50 ms, done at 1050 ms.
+  SUBCASE("left alone: one event, at the finish") {
+    Fixture f(spec(100 * MB, kUnlimited, 50 * kMillisecond));
+    f.storage.start(1, 100'000'000);
+    CHECK(f.sim.next_time() == 1'050'000);  // keyed straight to the finish, not to 50 ms
+    CHECK(f.sim.run_until(10 * kSecond) == 1);
+    CHECK(f.rec.finished == Fixture::Finished{{1'050'000, 1}});
+  }
+  SUBCASE("persisted after the ready time counts from it") {
+    Fixture f(spec(100 * MB, kUnlimited, 50 * kMillisecond));
+    auto a = f.storage.start(1, 100'000'000);
+    f.sim.run_until(550 * kMillisecond);
+    CHECK(f.storage.persisted(a) == 50'000'000);
+    f.sim.run_until(10 * kSecond);
+    CHECK(f.rec.finished == Fixture::Finished{{1'050'000, 1}});
+  }
+  SUBCASE("a stop after the ready time returns the bytes moved since") {
+    Fixture f(spec(100 * MB, kUnlimited, 50 * kMillisecond));
+    auto a = f.storage.start(1, 100'000'000);
+    f.sim.run_until(300 * kMillisecond);
+    CHECK(f.storage.stop(a) == 25'000'000);
+    CHECK(f.storage.uploads_in_flight() == 0);
+    CHECK(f.sim.run_until(10 * kSecond) == 0);
+    CHECK(f.rec.finished.empty());
+  }
+  SUBCASE("a bandwidth change after the ready time re-times the rest") {
+    // 50 MB by 550 ms, the other 50 MB at 25 MB/s: 2 s more.
+    Fixture f(spec(100 * MB, kUnlimited, 50 * kMillisecond));
+    f.storage.start(1, 100'000'000);
+    f.sim.run_until(550 * kMillisecond);
+    f.storage.change(StorageChange{25 * MB, std::nullopt, std::nullopt});
+    f.sim.run_until(10 * kSecond);
+    CHECK(f.rec.finished == Fixture::Finished{{2'550'000, 1}});
+  }
+  SUBCASE("a second upload after the ready time shares from its own ready time") {
+    // A alone 50..600 ms: 55 MB. Shared at 50 MB/s each: B's 10 MB end at 800 ms, A has 65 MB
+    // then; its last 35 MB alone take 350 ms.
+    Fixture f(spec(100 * MB, kUnlimited, 50 * kMillisecond));
+    f.storage.start(1, 100'000'000);
+    f.sim.run_until(550 * kMillisecond);
+    f.storage.start(2, 10'000'000);
+    f.sim.run_until(10 * kSecond);
+    CHECK(f.rec.finished == Fixture::Finished{{800'000, 2}, {1'150'000, 1}});
+  }
+  SUBCASE("no bandwidth: nothing is scheduled until it returns") {
+    Fixture f(spec(0, kUnlimited, 50 * kMillisecond));
+    auto a = f.storage.start(1, 100'000'000);
+    CHECK(f.sim.run_until(kSecond) == 0);
+    CHECK(f.storage.persisted(a) == 0);
+    f.storage.change(StorageChange{100 * MB, std::nullopt, std::nullopt});
+    f.sim.run_until(10 * kSecond);
+    CHECK(f.rec.finished == Fixture::Finished{{2 * kSecond, 1}});
+  }
+}
+
 TEST_CASE("a latency change applies to uploads started afterwards only") {
   Fixture f(spec(100 * MB, kUnlimited, 100 * kMillisecond));
   f.storage.start(1, 1'000'000);  // ready at 100 ms, 10 ms transfer
