@@ -104,6 +104,20 @@ void TaskExecutor::start(CheckpointRun& run, Time rpc_arrival) {
     job_.simulation().at(stall_begin, [job] { job->progress().stall(job->now()); });
     job_.simulation().at(stall_end, [job] { job->progress().resume(job->now()); });
   }
+  // The uploads that start at once (sources reached with no RPC latency and no sync phase)
+  // start in this step, not in an event of their own at this instant. Last: an acknowledgement
+  // given here may complete the checkpoint, and the run may be reused before this returns.
+  if (!run.starts.empty() && run.starts.front().first <= job_.now())
+    on_wave(run);
+  else
+    arm_wave(run);
+}
+
+void TaskExecutor::arm_wave(CheckpointRun& run) {
+  if (run.next_start < run.starts.size())
+    run.wave.arm_at(run.starts[run.next_start].first);
+  else
+    run.wave.cancel();
 }
 
 void TaskExecutor::plan(CheckpointRun& run, const Flow* old_flow) {
@@ -268,10 +282,6 @@ void TaskExecutor::plan(CheckpointRun& run, const Flow* old_flow) {
   }
   std::sort(run.starts.begin(), run.starts.end());
   run.next_start = 0;
-  if (run.starts.empty())
-    run.wave.cancel();
-  else
-    run.wave.arm_at(run.starts.front().first);
 }
 
 void TaskExecutor::refresh_edges() {
@@ -346,7 +356,7 @@ void TaskExecutor::on_wave(CheckpointRun& run) {
     begin_upload(run, s);
     if (run.id != id || !run.tasks_active) return;  // the run ended meanwhile
   }
-  if (run.next_start < run.starts.size()) run.wave.arm_at(run.starts[run.next_start].first);
+  arm_wave(run);
 }
 
 void TaskExecutor::begin_upload(CheckpointRun& run, int32_t s) {
@@ -429,6 +439,7 @@ int64_t TaskExecutor::persisted(const CheckpointRun& run) const {
 void TaskExecutor::on_flow_change(CheckpointRun& run, const Flow& old_flow) {
   if (!run.tasks_active) return;
   plan(run, &old_flow);
+  arm_wave(run);
 }
 
 }  // namespace ckptsim::model

@@ -38,7 +38,10 @@ class TaskExecutor {
   int64_t persisted(const CheckpointRun& run) const;
 
  private:
+  // Plans the barrier wave, the snapshots and the upload starts (run.starts); arm_wave() then
+  // keys the run's wave timer to the next start.
   void plan(CheckpointRun& run, const Flow* old_flow);
+  void arm_wave(CheckpointRun& run);
   // Fills the run's per-channel arrays; a run planned per edge derives them from its
   // subtasks' snapshots under `emission_flow`, the flow in force when it was planned.
   void ensure_channels(CheckpointRun& run, const Flow& emission_flow);

@@ -20,6 +20,32 @@ TEST_CASE("SPEC worked example: a checkpoint created at t completes at t + 1 ms 
   CHECK_FALSE(done[0].second.rescued);
 }
 
+TEST_CASE("the worked example costs one kernel event per state change that takes time") {
+  SUBCASE("no RPC latency: the tick, agg's barrier, the end of its upload") {
+    // The source snapshots and acknowledges in the tick's step; agg acknowledges in the step
+    // that ends its upload; a lone upload's end of latency is not an event either.
+    Scenario s = chain();
+    s.storage.latency = 50 * kMillisecond;
+    Collector c = run(s);
+    CHECK(c.ended(1) == 1051 * kMillisecond);
+    CHECK(c.count<events::SubtaskAcknowledged>() == 2);
+    CHECK(c.finished().events_run == 3);
+  }
+  SUBCASE("an RPC latency of 5 ms: each acknowledgement is an event") {
+    // Source reached at 5 ms, acks at 10 ms; agg's barrier at 6 ms, upload to 1006 ms, ack at
+    // 1011 ms: tick, source start, source ack, agg start, upload end, agg ack.
+    Scenario s = chain();
+    s.checkpointing.rpc_latency = 5 * kMillisecond;
+    Collector c = run(s);
+    CHECK(c.ended(1) == 1011 * kMillisecond);
+    auto acks = c.all<events::SubtaskAcknowledged>();
+    REQUIRE(acks.size() == 2);
+    CHECK(acks[0].first == 10 * kMillisecond);
+    CHECK(acks[1].first == 1011 * kMillisecond);
+    CHECK(c.finished().events_run == 6);
+  }
+}
+
 TEST_CASE("requests pile up during a long checkpoint and then start back to back") {
   Scenario s = chain(250 * MB);  // 2.5 s per checkpoint
   s.network.latency = 0;
