@@ -26,7 +26,7 @@ sim::Duration ceil_micros(double x) {
   if (!(x > 0)) return 0;
   if (x >= 4e18) return sim::kNever;
   const double slack = std::max(1e-9, x * 1e-12);
-  return static_cast<sim::Duration>(std::ceil(x - slack));
+  return sim::ceil_to_int(x - slack);
 }
 
 // Heap order: `a` comes out before `b`. Keys compare as in std::pair: by key, then by id.
@@ -198,7 +198,10 @@ Time Storage::lone_finish() const {
   if (std::isinf(rate)) return u.ready;
   const double target = service_ + static_cast<double>(u.bytes);
   const sim::Duration d = ceil_micros((target - service_) / rate * kMicrosPerSecond);
-  return d >= sim::kNever - u.ready ? sim::kNever : u.ready + d;
+  const Time when = d >= sim::kNever - u.ready ? sim::kNever : u.ready + d;
+  // After the join the same inputs reach finish_time(), which then need not divide again.
+  finish_memo_ = FinishMemo{target, service_, rate, u.ready, when};
+  return when;
 }
 
 void Storage::reschedule() {

@@ -17,9 +17,9 @@ Time drain_end(Time since, double bytes, double rate) {
   if (bytes <= 0) return since;
   if (rate <= 0) return sim::kNever;
   if (std::isinf(rate)) return since;
-  const double us = std::ceil(bytes / rate * 1e6);
-  if (us >= 9.0e18) return sim::kNever;
-  return since + static_cast<Time>(us);
+  const double us = bytes / rate * 1e6;
+  if (!(us < 9.0e18)) return sim::kNever;  // (ceil(us) >= 9e18 exactly when us >= 9e18)
+  return since + sim::ceil_to_int(us);
 }
 
 // Bytes still ahead of a barrier at time t (it entered the channel at `since` with `ahead`).
