@@ -58,6 +58,7 @@ Recorder::Recorder(const model::Scenario& s, History history, std::vector<int64_
       history_mode_(history),
       distinct_limit_(distinct_limit) {
   if (history_mode_ == History::summary_only) {
+    rows_deferred_ = true;
     keep_ = std::move(keep_checkpoints);
     std::sort(keep_.begin(), keep_.end());
     keep_.erase(std::unique(keep_.begin(), keep_.end()), keep_.end());
@@ -255,7 +256,10 @@ void Recorder::maybe_spill() {
     ++spilled_counts_.total;
     if (r.status == CheckpointStatus::COMPLETED) {
       ++spilled_counts_.completed;
-      if (!full) {
+      if (full) {
+      } else if (rows_deferred_) {
+        ++deferred_rows_;
+      } else {
         rows_.push_back(summary_row(r));
         if (rows_.size() == kRowBatch) flush_rows();
       }
@@ -455,35 +459,32 @@ int64_t value_of(uint64_t k) { return static_cast<int64_t>(k ^ (uint64_t{1} << 6
 
 }  // namespace
 
-void Recorder::FieldFold::add(int64_t v, size_t distinct_limit) {
+bool Recorder::FieldFold::add(int64_t v, size_t distinct_limit) {
   if (count == 0 || v < min) min = v;
   if (count == 0 || v > max) max = v;
   sum += v;
   ++count;
-  if (!exact) return;
+  if (!exact) return true;
   if (last && last->first == v) {
     ++last->second;
-    return;
+    return true;
   }
   auto below = [](const Bin& b, int64_t x) { return b.first < x; };
   auto it = std::lower_bound(bins.begin(), bins.end(), v, below);
   if (it != bins.end() && it->first == v) {
     last = &*it;
     ++it->second;
-    return;
+    return true;
   }
   auto jt = std::lower_bound(fresh.begin(), fresh.end(), v, below);
   if (jt != fresh.end() && jt->first == v) {
     last = &*jt;
     ++jt->second;
-    return;
+    return true;
   }
-  if (bins.size() + fresh.size() >= distinct_limit) {
-    drop_histogram();
-    return;
-  }
+  const bool within = bins.size() + fresh.size() < distinct_limit;
   last = &*fresh.insert(jt, {v, 1});  // (the insertion may move every bin of fresh)
-  if (fresh.size() < kFreshMax) return;
+  if (fresh.size() < kFreshMax) return within;
   last = nullptr;  // the merge moves every bin
   std::vector<Bin> merged;
   merged.reserve(bins.size() + fresh.size());
@@ -491,6 +492,7 @@ void Recorder::FieldFold::add(int64_t v, size_t distinct_limit) {
              [](const Bin& a, const Bin& b) { return a.first < b.first; });
   bins = std::move(merged);
   fresh.clear();
+  return within;
 }
 
 void Recorder::FieldFold::drop_histogram() {
@@ -502,13 +504,70 @@ void Recorder::FieldFold::drop_histogram() {
 
 void Recorder::fold_completed(const CheckpointRecord& r) {
   if (folds_stale_) return;
-  for (int f = 0; f < kFields; ++f)
-    folds_[static_cast<size_t>(f)].add(field_value(r, f), distinct_limit_);
+  std::array<bool, kFields> within{};
+  bool all_within = true;
+  for (int f = 0; f < kFields; ++f) {
+    within[static_cast<size_t>(f)] = folds_[static_cast<size_t>(f)].add(field_value(r, f), distinct_limit_);
+    all_within = all_within && within[static_cast<size_t>(f)];
+  }
+  if (all_within) return;
+  materialize_deferred_rows();  // the histograms are still whole here
+  for (size_t f = 0; f < kFields; ++f)
+    if (!within[f]) folds_[f].drop_histogram();
 }
 
 void Recorder::invalidate_folds() {
+  materialize_deferred_rows();
   folds_stale_ = true;
   for (auto& x : folds_) x.drop_histogram();
+}
+
+// History::summary_only writes no summary rows while every field's histogram is exact: the
+// histograms answer. When one is about to be dropped (or the folds go stale), the rows of the
+// COMPLETED records spilled so far are written from the histograms, which hold their values
+// plus those of the COMPLETED records still in memory. The fallback reads each field on its
+// own (min, max, sum, quantiles), so the values of a field only need to be all there, each
+// once; the rows pair them by rank instead of by record.
+void Recorder::materialize_deferred_rows() {
+  if (!rows_deferred_) return;
+  rows_deferred_ = false;
+  if (deferred_rows_ == 0) return;
+  std::array<std::vector<Bin>, kFields> left;
+  for (size_t f = 0; f < kFields; ++f) {
+    const FieldFold& h = folds_[f];
+    left[f].reserve(h.bins.size() + h.fresh.size());
+    std::merge(h.bins.begin(), h.bins.end(), h.fresh.begin(), h.fresh.end(),
+               std::back_inserter(left[f]), [](const Bin& a, const Bin& b) { return a.first < b.first; });
+  }
+  auto below = [](const Bin& b, int64_t x) { return b.first < x; };
+  for (const CheckpointRecord& r : history_) {
+    if (r.status != CheckpointStatus::COMPLETED) continue;
+    for (size_t f = 0; f < kFields; ++f) {
+      const int64_t v = field_value(r, static_cast<int>(f));
+      auto it = std::lower_bound(left[f].begin(), left[f].end(), v, below);
+      if (it == left[f].end() || it->first != v || it->second == 0)
+        throw std::logic_error("recorder: a record in memory is missing from its histogram");
+      --it->second;
+    }
+  }
+  std::array<size_t, kFields> bin{};
+  std::array<uint64_t, kFields> used{};
+  for (size_t i = 0; i < deferred_rows_; ++i) {
+    Row row{};
+    for (size_t f = 0; f < kFields; ++f) {
+      while (bin[f] < left[f].size() && used[f] == left[f][bin[f]].second) {
+        ++bin[f];
+        used[f] = 0;
+      }
+      if (bin[f] == left[f].size())
+        throw std::logic_error("recorder: the histograms hold fewer values than the spilled rows");
+      row[f] = left[f][bin[f]].first;
+      ++used[f];
+    }
+    rows_.push_back(row);
+    if (rows_.size() == kRowBatch) flush_rows();
+  }
+  deferred_rows_ = 0;
 }
 
 template <class Fn>

@@ -7,7 +7,9 @@
 // sweeps) the finished records are not spilled whole: counts stay exact, checkpoint(id)
 // answers only for the ids the caller asked to keep (a small in-memory list), and only the
 // four summary values of each COMPLETED checkpoint go to the temporary file, as 32-byte rows
-// written in large batches, for the exact percentile fallback below.
+// written in large batches, for the exact percentile fallback below; and only once a field
+// outgrows its histogram (until then the histograms answer, and the rows owed are written from
+// them when the first one is dropped).
 // The summary statistics are folded online as checkpoints complete: count, min, max, sum and an
 // exact value -> count histogram per field, so summary() reads no file while a field has at
 // most distinct_limit distinct values (durations and sizes mostly repeat). Past that limit the
@@ -206,7 +208,9 @@ class Recorder : public model::Observer {
     std::vector<Bin> bins, fresh;
     Bin* last = nullptr;  // the bin of the last value added (values mostly repeat), or null
     bool exact = true;
-    void add(int64_t v, size_t distinct_limit);
+    // Folds v in; false when v made the histogram exceed distinct_limit distinct values (v is
+    // in it all the same: the caller then drops it).
+    bool add(int64_t v, size_t distinct_limit);
     void drop_histogram();
   };
 
@@ -230,6 +234,8 @@ class Recorder : public model::Observer {
   void fold_completed(const CheckpointRecord& r);
   // A COMPLETED record is about to be overwritten (a repeated outcome for its id).
   void invalidate_folds();
+  // summary_only: writes the rows deferred while the histograms were exact.
+  void materialize_deferred_rows();
   void compute_summaries() const;
 
   std::string name_;
@@ -256,6 +262,8 @@ class Recorder : public model::Observer {
   std::vector<CheckpointRecord> kept_;  // summary_only: spilled records with a kept id
   std::vector<Row> rows_;               // summary_only: rows not yet written to spill_
   size_t rows_spilled_ = 0;             // summary_only: rows in spill_
+  bool rows_deferred_ = false;  // summary_only: no rows written yet (the histograms are exact)
+  size_t deferred_rows_ = 0;    // COMPLETED records spilled meanwhile, whose rows are owed
   mutable CheckpointRecord lookup_;  // checkpoint()'s copy of a spilled record
   mutable std::optional<std::vector<SummaryStats>> summaries_;  // by Field, until on_event
   size_t distinct_limit_;

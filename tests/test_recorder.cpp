@@ -568,6 +568,42 @@ TEST_CASE("summary-only history: the same counts, metrics and summaries as the f
   }
 }
 
+// summary_only writes no rows while the histograms are exact. Here they overflow only after
+// thousands of records have left memory: the owed rows are then written from the histograms
+// (less the records still in memory), and the fallback over them must still be exact.
+TEST_CASE("summary-only history: rows owed while the histograms were exact, written at overflow") {
+  constexpr int64_t n = 30000, distinct_from = 20001;
+  constexpr size_t limit = 1000;
+  Recorder full(scenario(n * 10 * kSecond), History::full, {}, limit);
+  Recorder brief(scenario(n * 10 * kSecond), History::summary_only, {}, limit);
+  std::vector<int64_t> e2e, size;
+  for (int64_t id = 1; id <= n; ++id) {
+    const sim::Time t = id * 10 * kSecond;
+    // Until distinct_from: 7 durations and 5 sizes; then every duration and size is new.
+    const sim::Duration d = id < distinct_from ? (1 + id % 7) * kSecond : kSecond + id;
+    const int64_t s = id < distinct_from ? id % 5 : 1000 + id;
+    for (Recorder* r : {&full, &brief}) {
+      created(*r, t, id);
+      if (id % 11 == 0 && id < n) failed(*r, t + d, id, t);
+      else if (id < n) completed(*r, t + d, id, t, false, s);
+    }
+    if (id % 11 != 0 && id < n) {
+      e2e.push_back(d);
+      size.push_back(s);
+    }
+    // The overflow comes with many records already spilled, and some still in memory.
+    if (id == distinct_from + static_cast<int64_t>(limit)) {
+      REQUIRE(brief.history_size() - 2 * Recorder::kWindow > 10000);
+    }
+  }
+  check_same_outputs(brief, full);
+  check_stats(brief.summary(Recorder::Field::end_to_end_duration), sorted_stats(e2e));
+  check_stats(brief.summary(Recorder::Field::checkpointed_size), sorted_stats(size));
+  std::vector<int64_t> state;
+  for (int64_t v : size) state.push_back(2 * v);
+  check_stats(brief.summary(Recorder::Field::state_size), sorted_stats(state));
+}
+
 TEST_CASE("summary-only history: checkpoint(id) answers for the kept ids only") {
   constexpr int64_t n = 20000;
   // 26 fails (13 | 26); 17 completes without a CheckpointCreated; n stays pending; 30000 never
