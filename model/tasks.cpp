@@ -88,7 +88,7 @@ void TaskExecutor::start(CheckpointRun& run, Time rpc_arrival) {
       st.unaligned = unaligned_sources;
     }
   }
-  plan(run, nullptr);
+  plan(run, nullptr, rpc_arrival);
 
   // Job-level approximation of the sync phase: processing stops from the first snapshot of a
   // subtask with a sync phase to the last end of one.
@@ -120,7 +120,7 @@ void TaskExecutor::arm_wave(CheckpointRun& run) {
     run.wave.cancel();
 }
 
-void TaskExecutor::plan(CheckpointRun& run, const Flow* old_flow) {
+void TaskExecutor::plan(CheckpointRun& run, const Flow* old_flow, Time rpc_arrival) {
   const JobGraph& g = job_.graph();
   const Flow& flow = job_.flow();
   const auto& cp = scenario_.checkpointing;
@@ -144,6 +144,10 @@ void TaskExecutor::plan(CheckpointRun& run, const Flow* old_flow) {
   const bool per_edge = !old_flow && earlier_runs_.empty() && !uc;
   if (per_edge) {
     run.planned_per_edge = true;
+    if (wave_.flow_version == job_.flow_version()) {
+      replay_wave(run, rpc_arrival);
+      return;
+    }
     for (EdgeWave& w : edge_waves_) w.ready = false;
   } else {
     ensure_channels(run, old_flow ? *old_flow : flow);
@@ -281,6 +285,49 @@ void TaskExecutor::plan(CheckpointRun& run, const Flow* old_flow) {
     }
   }
   std::sort(run.starts.begin(), run.starts.end());
+  run.next_start = 0;
+  if (per_edge) record_wave(run, rpc_arrival);
+}
+
+// A first aligned plan is a function of the flow and of the instant the trigger reaches the
+// sources, and shifts with that instant (every time in it is that instant plus drains and
+// latencies, or kNever). So it is recorded relative to it and replayed for the next checkpoint
+// planned under the same flow: the usual periodic checkpoint of a steady job costs a copy.
+namespace {
+Duration relative(Time t, Time base) { return t == sim::kNever ? sim::kNever : t - base; }
+Time absolute(Duration d, Time base) { return d == sim::kNever ? sim::kNever : base + d; }
+}  // namespace
+
+void TaskExecutor::record_wave(const CheckpointRun& run, Time base) {
+  wave_.flow_version = job_.flow_version();
+  wave_.subtasks.resize(run.subtasks.size());
+  for (size_t s = 0; s < run.subtasks.size(); ++s) {
+    const SubtaskRun& st = run.subtasks[s];
+    wave_.subtasks[s] = {relative(st.first, base), relative(st.last, base),
+                         relative(st.snapshot, base), relative(st.sync_end, base)};
+  }
+  wave_.starts.resize(run.starts.size());
+  for (size_t i = 0; i < run.starts.size(); ++i)
+    wave_.starts[i] = {relative(run.starts[i].first, base), run.starts[i].second};
+}
+
+void TaskExecutor::replay_wave(CheckpointRun& run, Time base) {
+  run.total_upload = 0;
+  for (size_t s = 0; s < run.subtasks.size(); ++s) {
+    SubtaskRun& st = run.subtasks[s];
+    const WaveTimes& w = wave_.subtasks[s];
+    st.first = absolute(w.first, base);
+    st.last = absolute(w.last, base);
+    st.snapshot = absolute(w.snapshot, base);
+    st.sync_end = absolute(w.sync_end, base);
+    st.unaligned = false;
+    st.inflight_size = 0;
+    st.upload_size = state_upload(static_cast<int32_t>(s), st.state_size);
+    run.total_upload += st.upload_size;
+  }
+  run.starts.resize(wave_.starts.size());
+  for (size_t i = 0; i < wave_.starts.size(); ++i)
+    run.starts[i] = {absolute(wave_.starts[i].first, base), wave_.starts[i].second};
   run.next_start = 0;
 }
 

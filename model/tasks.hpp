@@ -40,7 +40,10 @@ class TaskExecutor {
  private:
   // Plans the barrier wave, the snapshots and the upload starts (run.starts); arm_wave() then
   // keys the run's wave timer to the next start.
-  void plan(CheckpointRun& run, const Flow* old_flow);
+  // `rpc_arrival`: when the trigger reached the sources (a first plan only).
+  void plan(CheckpointRun& run, const Flow* old_flow, Time rpc_arrival = sim::kNever);
+  void record_wave(const CheckpointRun& run, Time rpc_arrival);
+  void replay_wave(CheckpointRun& run, Time rpc_arrival);
   void arm_wave(CheckpointRun& run);
   // Fills the run's per-channel arrays; a run planned per edge derives them from its
   // subtasks' snapshots under `emission_flow`, the flow in force when it was planned.
@@ -73,6 +76,15 @@ class TaskExecutor {
   std::vector<char> edge_uniform_;
   std::vector<double> edge_backlog_, edge_rate_;
   std::vector<EdgeWave> edge_waves_;  // scratch for one plan
+  // The last first aligned plan, relative to its trigger's arrival at the sources.
+  struct WaveTimes {
+    Duration first, last, snapshot, sync_end;
+  };
+  struct RecordedWave {
+    uint64_t flow_version = ~0ull;  // the flow it was planned under (none yet)
+    std::vector<WaveTimes> subtasks;
+    std::vector<std::pair<Duration, int32_t>> starts;
+  } wave_;
 };
 
 }  // namespace ckptsim::model

@@ -241,6 +241,30 @@ TEST_CASE("aligned-checkpoint timeout, measured from the trigger, switches to un
   }
 }
 
+TEST_CASE("every checkpoint's wave follows the flow it is planned under (a replayed wave too)") {
+  // src 10 MB/s -> agg 5 MB/s, a full 1 MB channel: the barrier needs 200 ms + 1 ms. At 35 s
+  // agg's capacity drops to 2.5 MB/s: 400 ms + 1 ms from the checkpoint of 40 s on; at 65 s it
+  // returns to 5 MB/s. A tick every 10 s from 0, 100 MB of state at 100 MB/s.
+  Scenario s = chain(100 * MB);
+  s.operators[0].rate = 10 * MB;
+  s.operators[1].capacity = 5 * MB;
+  s.network.buffer_per_channel = 1000000;
+  s.checkpointing.interval = 10 * kSecond;
+  s.duration = 95 * kSecond;
+  s.events.push_back(ScriptedEvent{35 * kSecond, LoadChange{"agg", {}, 2.5 * MB, {}}, {}});
+  s.events.push_back(ScriptedEvent{65 * kSecond, LoadChange{"agg", {}, 5 * MB, {}}, {}});
+  Collector c = run(s);
+  auto done = c.all<events::CheckpointCompleted>();
+  REQUIRE(done.size() == 10);
+  for (const auto& [at, e] : done) {
+    CAPTURE(e.id);
+    const bool slow = e.trigger_timestamp >= 40 * kSecond && e.trigger_timestamp <= 60 * kSecond;
+    const Duration delay = (slow ? 401 : 201) * kMillisecond;
+    CHECK(e.start_delay == delay);
+    CHECK(at == e.trigger_timestamp + delay + kSecond);
+  }
+}
+
 TEST_CASE("a capacity drop mid-transit re-times the barrier; capacity 0 stalls it") {
   Scenario s = chain(0);
   s.operators[0].rate = 10 * MB;
