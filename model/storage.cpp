@@ -331,8 +331,23 @@ void Storage::change(const StorageChange& c) {
 }
 
 void Storage::on_timer() {
-  catch_up();
   const Time now = sim_.now();
+  if (active_count_ == 0 && waiting_count_ == 1) {
+    // A lone upload: the timer was keyed to its finish and to nothing else (every change
+    // re-keys it), so it is done; past its ready time, it finishes without joining first.
+    drop_stale_top(waiting_);
+    const UploadId id = waiting_.front().id;
+    if (uploads_[id].ready < now) {
+      waiting_.clear();
+      waiting_count_ = 0;
+      anchor_ = now;  // idle from now, S still 0
+      const uint64_t tag = uploads_[id].tag;
+      release(id);
+      listener_.on_upload_finished(tag);
+      return;
+    }
+  }
+  catch_up();
   // Due completions, judged against the anchor the timer was keyed from (before advancing, so
   // the rounding up of their finish time is honoured), in (target, id) order.
   std::vector<Done>& done = done_;  // reused: no allocation per completion
