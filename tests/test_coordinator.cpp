@@ -2,6 +2,8 @@
 #define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
 #include <doctest/doctest.h>
 
+#include <algorithm>
+
 #include "tests/model_fixture.hpp"
 
 using namespace ckptsim::testing;
@@ -44,6 +46,35 @@ TEST_CASE("the worked example costs one kernel event per state change that takes
     CHECK(acks[1].first == 1011 * kMillisecond);
     CHECK(c.finished().events_run == 6);
   }
+}
+
+TEST_CASE("nothing to upload and no latency: each checkpoint completes in the step that creates it") {
+  // No state, no network latency: every subtask snapshots and acknowledges at the trigger, so
+  // the checkpoint completes while it is being created (and the queue is looked at again from
+  // inside that step). Only the ticks are events.
+  Scenario s = chain(0);
+  s.network.latency = 0;
+  s.checkpointing.interval = 10 * kSecond;
+  s.duration = 60 * kSecond;
+  Collector c = run(s);
+  auto done = c.all<events::CheckpointCompleted>();
+  REQUIRE(done.size() == 6);
+  for (size_t i = 0; i < done.size(); ++i) {
+    CAPTURE(i);
+    const Time t = static_cast<Time>(i) * 10 * kSecond;
+    CHECK(done[i].first == t);
+    CHECK(done[i].second.id == static_cast<int64_t>(i) + 1);
+    CHECK(done[i].second.trigger_timestamp == t);
+  }
+  // Created, both acknowledgements, completed: in that order at each tick.
+  std::vector<size_t> kinds;
+  for (const auto& e : c.events)
+    if (e.at == 20 * kSecond) kinds.push_back(e.body.index());
+  CHECK(std::count(kinds.begin(), kinds.end(), EventBody(events::SubtaskAcknowledged{}).index()) == 2);
+  const auto pos = [&](size_t kind) { return std::find(kinds.begin(), kinds.end(), kind) - kinds.begin(); };
+  CHECK(pos(EventBody(events::CheckpointCreated{}).index()) < pos(EventBody(events::SubtaskAcknowledged{}).index()));
+  CHECK(pos(EventBody(events::SubtaskAcknowledged{}).index()) < pos(EventBody(events::CheckpointCompleted{}).index()));
+  CHECK(c.finished().events_run == 6);
 }
 
 TEST_CASE("requests pile up during a long checkpoint and then start back to back") {
