@@ -89,6 +89,10 @@ void TaskExecutor::start(CheckpointRun& run, Time rpc_arrival) {
     }
   }
   plan(run, nullptr, rpc_arrival);
+  // An upload that starts at once (a source reached with no RPC latency and no sync phase)
+  // still starts in an event of its own at this instant, after whatever else is due now: in
+  // Flink the tasks act after the coordinator's triggering step, never inside it.
+  arm_wave(run);
 
   // Job-level approximation of the sync phase: processing stops from the first snapshot of a
   // subtask with a sync phase to the last end of one.
@@ -104,13 +108,6 @@ void TaskExecutor::start(CheckpointRun& run, Time rpc_arrival) {
     job_.simulation().at(stall_begin, [job] { job->progress().stall(job->now()); });
     job_.simulation().at(stall_end, [job] { job->progress().resume(job->now()); });
   }
-  // The uploads that start at once (sources reached with no RPC latency and no sync phase)
-  // start in this step, not in an event of their own at this instant. Last: an acknowledgement
-  // given here may complete the checkpoint, and the run may be reused before this returns.
-  if (!run.starts.empty() && run.starts.front().first <= job_.now())
-    on_wave(run);
-  else
-    arm_wave(run);
 }
 
 void TaskExecutor::arm_wave(CheckpointRun& run) {

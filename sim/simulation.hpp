@@ -2,6 +2,7 @@
 // pending actions ordered by (time, sequence) so that equal times run first-scheduled-first.
 #pragma once
 
+#include <cassert>
 #include <cstdint>
 #include <cstring>
 #include <limits>
@@ -227,6 +228,9 @@ inline void Simulation::sift_up(uint32_t pos, Entry e) {
   place(h, pos, e);
 }
 
-inline void Timer::arm_at(Time when) { sim_->schedule(slot_ | Simulation::kTimerBit, when); }
+inline void Timer::arm_at(Time when) {
+  assert(sim_);
+  sim_->schedule(slot_ | Simulation::kTimerBit, when);
+}
 
 }  // namespace ckptsim::sim

@@ -22,16 +22,17 @@ TEST_CASE("SPEC worked example: a checkpoint created at t completes at t + 1 ms 
   CHECK_FALSE(done[0].second.rescued);
 }
 
-TEST_CASE("the worked example costs one kernel event per state change that takes time") {
-  SUBCASE("no RPC latency: the tick, agg's barrier, the end of its upload") {
-    // The source snapshots and acknowledges in the tick's step; agg acknowledges in the step
-    // that ends its upload; a lone upload's end of latency is not an event either.
+TEST_CASE("the worked example costs one kernel event per state change") {
+  SUBCASE("no RPC latency: the tick, the source's start, agg's barrier, the end of its upload") {
+    // The source starts in an event after the tick's step and acknowledges in it; agg
+    // acknowledges in the step that ends its upload; a lone upload's end of latency is not an
+    // event either.
     Scenario s = chain();
     s.storage.latency = 50 * kMillisecond;
     Collector c = run(s);
     CHECK(c.ended(1) == 1051 * kMillisecond);
     CHECK(c.count<events::SubtaskAcknowledged>() == 2);
-    CHECK(c.finished().events_run == 3);
+    CHECK(c.finished().events_run == 4);
   }
   SUBCASE("an RPC latency of 5 ms: each acknowledgement is an event") {
     // Source reached at 5 ms, acks at 10 ms; agg's barrier at 6 ms, upload to 1006 ms, ack at
@@ -48,10 +49,10 @@ TEST_CASE("the worked example costs one kernel event per state change that takes
   }
 }
 
-TEST_CASE("nothing to upload and no latency: each checkpoint completes in the step that creates it") {
-  // No state, no network latency: every subtask snapshots and acknowledges at the trigger, so
-  // the checkpoint completes while it is being created (and the queue is looked at again from
-  // inside that step). Only the ticks are events.
+TEST_CASE("nothing to upload and no latency: each checkpoint completes at its trigger, after it") {
+  // No state, no network latency: every subtask snapshots and acknowledges at the trigger
+  // instant, in one event after the coordinator's triggering step (as in Flink, where the tasks
+  // act on the trigger RPC after that step). Two events per checkpoint: the tick, the wave.
   Scenario s = chain(0);
   s.network.latency = 0;
   s.checkpointing.interval = 10 * kSecond;
@@ -66,15 +67,64 @@ TEST_CASE("nothing to upload and no latency: each checkpoint completes in the st
     CHECK(done[i].second.id == static_cast<int64_t>(i) + 1);
     CHECK(done[i].second.trigger_timestamp == t);
   }
-  // Created, both acknowledgements, completed: in that order at each tick.
+  // The tick, created, both acknowledgements, completed: in that order at each tick. The
+  // triggering step (the tick, then the creation) ends before the tasks act.
   std::vector<size_t> kinds;
   for (const auto& e : c.events)
     if (e.at == 20 * kSecond) kinds.push_back(e.body.index());
   CHECK(std::count(kinds.begin(), kinds.end(), EventBody(events::SubtaskAcknowledged{}).index()) == 2);
   const auto pos = [&](size_t kind) { return std::find(kinds.begin(), kinds.end(), kind) - kinds.begin(); };
+  CHECK(pos(EventBody(events::PeriodicTick{}).index()) < pos(EventBody(events::CheckpointCreated{}).index()));
   CHECK(pos(EventBody(events::CheckpointCreated{}).index()) < pos(EventBody(events::SubtaskAcknowledged{}).index()));
   CHECK(pos(EventBody(events::SubtaskAcknowledged{}).index()) < pos(EventBody(events::CheckpointCompleted{}).index()));
-  CHECK(c.finished().events_run == 6);
+  CHECK(c.finished().events_run == 12);
+}
+
+// The tasks act on a trigger after the coordinator's triggering step, as in Flink: here the
+// trigger phase of checkpoint 1 ends at 15 ms with a request queued, and the coordinator runs
+// that request (max_concurrent 2) before checkpoint 1's stateless subtasks acknowledge, so
+// min_pause, counted from a completion, does not drop it.
+TEST_CASE("a queued request runs at the end of a trigger phase, before that trigger's acks") {
+  Scenario s = chain(0);
+  s.duration = 100 * kMillisecond;
+  s.network.latency = 0;
+  s.checkpointing.interval = 10 * kMillisecond;
+  s.checkpointing.trigger_latency = 15 * kMillisecond;
+  s.checkpointing.min_pause = 1 * kMillisecond;
+  s.checkpointing.max_concurrent = 2;
+  const Collector c = run(s);
+  CHECK(c.created(1) == 0);
+  CHECK(c.ended(1) == 15 * kMillisecond);
+  CHECK(c.created(2) == 15 * kMillisecond);
+  CHECK(c.count<events::RequestDropped>() == 0);
+}
+
+// Ties: an acknowledgement with no RPC latency is handled in the step that ends its upload. Here
+// checkpoint 2's upload ends at 25.001 s, the instant a PATCH (at 21 s) moved checkpoint 1's
+// deadline to; the upload's end was scheduled first (at 20 s), so checkpoint 2 completes and
+// subsumes checkpoint 1 before its canceller runs.
+TEST_CASE("an upload ending at another checkpoint's deadline: its ack comes in the upload's step") {
+  Scenario s = chain(500 * MB);
+  s.duration = 60 * kSecond;
+  s.checkpointing.interval = 10 * kSecond;
+  s.checkpointing.initial_delay = 10 * kSecond;
+  s.checkpointing.timeout = 100 * kSecond;
+  s.checkpointing.max_concurrent = 2;
+  s.checkpointing.tolerable_failed_checkpoints = 0;
+  s.storage.latency = 1000 * kSecond;  // checkpoint 1 (10 s) stays in its latency phase
+  s.events.push_back(ScriptedEvent{15 * kSecond, StorageChange{std::nullopt, std::nullopt, 0}, {}});
+  s.events.push_back(
+      ScriptedEvent{21 * kSecond, patch_body({{"checkpointTimeout", "15001000us", true}}), {}});
+  const Collector c = run(s);
+  auto done = c.all<events::CheckpointCompleted>();
+  REQUIRE_FALSE(done.empty());
+  CHECK(done[0].second.id == 2);
+  CHECK(done[0].first == 25'001'000);
+  auto failed = c.all<events::CheckpointFailed>();
+  REQUIRE_FALSE(failed.empty());
+  CHECK(failed[0].second.id == 1);
+  CHECK(failed[0].second.reason == FailureReason::CHECKPOINT_SUBSUMED);
+  CHECK(c.count<events::FailoverStarted>() == 0);
 }
 
 TEST_CASE("requests pile up during a long checkpoint and then start back to back") {
