@@ -72,6 +72,20 @@ void Simulation::pop_top() {
   const uint32_t n = static_cast<uint32_t>(pending());
   if (n == 0) return;
   Entry* h = heap();
+  if (n <= 4) {
+    // A small queue (a small job keeps 2-5 actions pending): every entry left is a leaf under
+    // the root. The least of them and `last` takes the root; `last` otherwise fills that leaf.
+    uint32_t best = 0;  // 0 stands for `last`
+    Entry least = last;
+    for (uint32_t c = 1; c < n; ++c)
+      if (before(h[c], least)) {
+        least = h[c];
+        best = c;
+      }
+    place(h, 0, least);
+    if (best != 0) place(h, best, last);
+    return;
+  }
   uint32_t pos = 0;
   for (;;) {
     const uint32_t first = pos * 4 + 1;
