@@ -459,16 +459,7 @@ int64_t value_of(uint64_t k) { return static_cast<int64_t>(k ^ (uint64_t{1} << 6
 
 }  // namespace
 
-bool Recorder::FieldFold::add(int64_t v, size_t distinct_limit) {
-  if (count == 0 || v < min) min = v;
-  if (count == 0 || v > max) max = v;
-  sum += v;
-  ++count;
-  if (!exact) return true;
-  if (last && last->first == v) {
-    ++last->second;
-    return true;
-  }
+bool Recorder::FieldFold::add_new_bin(int64_t v, size_t distinct_limit) {
   auto below = [](const Bin& b, int64_t x) { return b.first < x; };
   auto it = std::lower_bound(bins.begin(), bins.end(), v, below);
   if (it != bins.end() && it->first == v) {

@@ -209,8 +209,21 @@ class Recorder : public model::Observer {
     Bin* last = nullptr;  // the bin of the last value added (values mostly repeat), or null
     bool exact = true;
     // Folds v in; false when v made the histogram exceed distinct_limit distinct values (v is
-    // in it all the same: the caller then drops it).
-    bool add(int64_t v, size_t distinct_limit);
+    // in it all the same: the caller then drops it). Inline: values mostly repeat the last one.
+    bool add(int64_t v, size_t distinct_limit) {
+      if (count == 0 || v < min) min = v;
+      if (count == 0 || v > max) max = v;
+      sum += v;
+      ++count;
+      if (!exact) return true;
+      if (last && last->first == v) {
+        ++last->second;
+        return true;
+      }
+      return add_new_bin(v, distinct_limit);
+    }
+    // add() for a value other than the last one: find or insert its bin.
+    bool add_new_bin(int64_t v, size_t distinct_limit);
     void drop_histogram();
   };
 
