@@ -90,7 +90,7 @@ void TaskExecutor::start(CheckpointRun& run, Time rpc_arrival) {
   }
   plan(run, nullptr, rpc_arrival);
   // An upload that starts at once (a source reached with no RPC latency and no sync phase)
-  // still starts in an event of its own at this instant, after whatever else is due now: in
+  // still starts in an event of its own at this instant, after the events already due: in
   // Flink the tasks act after the coordinator's triggering step, never inside it.
   arm_wave(run);
 
