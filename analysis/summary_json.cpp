@@ -19,45 +19,57 @@ std::string stats_json(const SummaryStats& s, bool time) {
                      v(s.min), json::number(avg), v(s.p50), v(s.p90), v(s.p99), v(s.max));
 }
 
-void append_history_entry(std::string& out, const CheckpointRecord& r) {
-  // Field by field (see fast_format.hpp); the text is what fmt::format printed before.
+// Field by field (see fast_format.hpp); the text is what fmt::format printed before.
+template <class Row>
+void put_history_entry(Row& out, const CheckpointRecord& r) {
   const Duration e2e = r.end_to_end_duration();
   const bool failed = r.status == CheckpointStatus::FAILED;
-  out += "{\"id\": ";
-  fast::append_int(out, r.id);
-  out += ", \"status\": \"";
-  out += to_string(r.status);
-  out += "\", \"checkpoint_type\": \"";
-  out += model::to_string(r.type);
-  out += "\", \"trigger_timestamp\": ";
-  fast::append_ms(out, r.trigger_timestamp);
-  out += ", \"latest_ack_timestamp\": ";
-  if (r.latest_ack_timestamp >= 0) fast::append_ms(out, r.latest_ack_timestamp);
-  else out += "null";
-  out += ", \"end_to_end_duration\": ";
-  if (e2e >= 0) fast::append_ms(out, e2e);
-  else out += "null";
-  out += ", \"checkpointed_size\": ";
-  fast::append_int(out, r.checkpointed_size);
-  out += ", \"state_size\": ";
-  fast::append_int(out, r.state_size);
-  out += ", \"persisted_fraction\": ";
-  fast::append_fraction(out, r.persisted_fraction);
-  out += ", \"timeout\": ";
-  fast::append_ms(out, r.timeout);
-  out += ", \"deadline\": ";
-  if (r.deadline == sim::kNever) out += "null";
-  else fast::append_ms(out, r.deadline);
-  out += ", \"rescued\": ";
-  out += r.rescued ? "true" : "false";
-  out += ", \"failure_reason\": ";
-  if (failed) json::append_quoted(out, model::to_string(r.failure_reason));
-  else out += "null";
-  out += ", \"alignment_duration\": ";
-  fast::append_ms(out, r.alignment_duration);
-  out += ", \"start_delay\": ";
-  fast::append_ms(out, r.start_delay);
-  out += '}';
+  const std::string_view status = to_string(r.status);
+  const std::string_view type = model::to_string(r.type);
+  const std::string reason = failed ? json::quote(model::to_string(r.failure_reason)) : "null";
+  const std::string fraction = fast::fraction(r.persisted_fraction);
+  constexpr std::string_view kKeys =
+      "{\"id\": , \"status\": \"\", \"checkpoint_type\": \"\", \"trigger_timestamp\": , "
+      "\"latest_ack_timestamp\": , \"end_to_end_duration\": , \"checkpointed_size\": , "
+      "\"state_size\": , \"persisted_fraction\": , \"timeout\": , \"deadline\": , "
+      "\"rescued\": false, \"failure_reason\": , \"alignment_duration\": , \"start_delay\": }";
+  // 8 times (or null) and 3 integers, the keys, and the texts.
+  out.reserve(11 * (fast::kIntChars + 4) + kKeys.size() + status.size() + type.size() +
+              reason.size() + fraction.size());
+  out.put("{\"id\": ");
+  out.put_int(r.id);
+  out.put(", \"status\": \"");
+  out.put(status);
+  out.put("\", \"checkpoint_type\": \"");
+  out.put(type);
+  out.put("\", \"trigger_timestamp\": ");
+  out.put_ms(r.trigger_timestamp);
+  out.put(", \"latest_ack_timestamp\": ");
+  if (r.latest_ack_timestamp >= 0) out.put_ms(r.latest_ack_timestamp);
+  else out.put("null");
+  out.put(", \"end_to_end_duration\": ");
+  if (e2e >= 0) out.put_ms(e2e);
+  else out.put("null");
+  out.put(", \"checkpointed_size\": ");
+  out.put_int(r.checkpointed_size);
+  out.put(", \"state_size\": ");
+  out.put_int(r.state_size);
+  out.put(", \"persisted_fraction\": ");
+  out.put(fraction);
+  out.put(", \"timeout\": ");
+  out.put_ms(r.timeout);
+  out.put(", \"deadline\": ");
+  if (r.deadline == sim::kNever) out.put("null");
+  else out.put_ms(r.deadline);
+  out.put(", \"rescued\": ");
+  out.put(r.rescued ? std::string_view("true") : std::string_view("false"));
+  out.put(", \"failure_reason\": ");
+  out.put(reason);
+  out.put(", \"alignment_duration\": ");
+  out.put_ms(r.alignment_duration);
+  out.put(", \"start_delay\": ");
+  out.put_ms(r.start_delay);
+  out.put('}');
 }
 
 }  // namespace
@@ -90,16 +102,19 @@ void write_summary_json(std::ostream& os, const Recorder& rec) {
     out += "  \"history\": [],\n";
   } else {
     out += "  \"history\": [\n";
-    size_t i = 0;
-    rec.for_each_checkpoint([&](const CheckpointRecord& r) {
-      out += "    ";
-      append_history_entry(out, r);
-      out += ++i < n ? ",\n" : "\n";
-      if (out.size() > (1 << 16)) {
-        os << out;
-        out.clear();
-      }
-    });
+    os << out;
+    out.clear();
+    {
+      fast::BlockWriter w(os);
+      size_t i = 0;
+      rec.for_each_checkpoint([&](const CheckpointRecord& r) {
+        w.reserve(4);
+        w.put("    ");
+        put_history_entry(w, r);
+        w.reserve(2);
+        w.put(++i < n ? std::string_view(",\n") : std::string_view("\n"));
+      });
+    }
     out += "  ],\n";
   }
 
