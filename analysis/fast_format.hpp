@@ -41,33 +41,6 @@ inline char* put_ms(char* p, sim::Time t) {
   return p + n;
 }
 
-// Text appended to a std::string, one row at a time: reserve() the row's maximum size once,
-// then put its fields through a cursor, without a capacity check each.
-class StringRow {
- public:
-  explicit StringRow(std::string& out) : out_(out) {}
-  void reserve(size_t n) {
-    const size_t used = out_.size();
-    out_.resize(used + n);  // zero-fills n bytes: fine for the one row it serves
-    p_ = out_.data() + used;
-  }
-  void done() {
-    assert(p_ <= out_.data() + out_.size());  // the row stayed within its reserve()
-    out_.resize(static_cast<size_t>(p_ - out_.data()));
-  }
-  void put(char c) { *p_++ = c; }
-  void put(std::string_view s) {
-    std::memcpy(p_, s.data(), s.size());
-    p_ += s.size();
-  }
-  void put_int(int64_t v) { p_ = fast::put_int(p_, v); }
-  void put_ms(sim::Time t) { p_ = fast::put_ms(p_, t); }
-
- private:
-  std::string& out_;
-  char* p_ = nullptr;
-};
-
 // Text written to an ostream through a 64 KiB block: reserve() the row's maximum size once (the
 // block goes out when it lacks that room), then put its fields through a cursor.
 class BlockWriter {

@@ -19,8 +19,7 @@ const std::string& history_csv_header() {
 namespace {
 
 // Field by field (see fast_format.hpp); the text is what fmt::format printed before.
-template <class Row>
-void put_row(Row& out, const CheckpointRecord& r) {
+void put_row(fast::BlockWriter& out, const CheckpointRecord& r) {
   const Duration e2e = r.end_to_end_duration();
   const bool failed = r.status == CheckpointStatus::FAILED;
   const std::string_view status = to_string(r.status);
@@ -62,14 +61,6 @@ void put_row(Row& out, const CheckpointRecord& r) {
 }
 
 }  // namespace
-
-std::string history_csv_row(const CheckpointRecord& r) {
-  std::string out;
-  fast::StringRow row(out);
-  put_row(row, r);
-  row.done();
-  return out;
-}
 
 void write_history_csv(std::ostream& out, const Recorder& rec) {
   out << history_csv_header() << '\n';

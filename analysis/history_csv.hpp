@@ -10,9 +10,8 @@ namespace ckptsim::analysis {
 
 // The header row (no newline).
 const std::string& history_csv_header();
-// One row (no newline) in the header's column order; unknown values are empty cells.
-std::string history_csv_row(const CheckpointRecord& r);
-// Header and every checkpoint, oldest first, each line ending in '\n'.
+// Header and every checkpoint, oldest first, each line ending in '\n', in the header's column
+// order; unknown values are empty cells.
 void write_history_csv(std::ostream& out, const Recorder& rec);
 
 }  // namespace ckptsim::analysis

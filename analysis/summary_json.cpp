@@ -20,8 +20,7 @@ std::string stats_json(const SummaryStats& s, bool time) {
 }
 
 // Field by field (see fast_format.hpp); the text is what fmt::format printed before.
-template <class Row>
-void put_history_entry(Row& out, const CheckpointRecord& r) {
+void put_history_entry(fast::BlockWriter& out, const CheckpointRecord& r) {
   const Duration e2e = r.end_to_end_duration();
   const bool failed = r.status == CheckpointStatus::FAILED;
   const std::string_view status = to_string(r.status);
