@@ -47,8 +47,8 @@ struct CheckpointRun {
   int64_t acked_checkpointed = 0, acked_state = 0;
   Duration max_alignment = 0, max_start_delay = 0;
   bool any_unaligned = false;
-  sim::Timer canceller;  // the one canceller of this checkpoint
-  sim::Timer finalizer;  // fires finalize_latency after the last ack
+  sim::TimerId canceller;  // the one canceller of this checkpoint
+  sim::TimerId finalizer;  // fires finalize_latency after the last ack
 
   // --- task side ---
   bool tasks_active = false;  // subtasks still work on it (until the abort notice arrives)
@@ -63,7 +63,7 @@ struct CheckpointRun {
   std::vector<Time> channel_since;
   std::vector<std::pair<Time, int32_t>> starts;  // (sync_end, subtask) awaiting their upload
   size_t next_start = 0;
-  sim::Timer wave;  // fires at the next sync_end
+  sim::TimerId wave;  // fires at the next sync_end
   int64_t total_upload = 0;  // planned bytes of all subtasks
 
   bool in_use() const { return pending || tasks_active || finalizing; }

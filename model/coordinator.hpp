@@ -3,7 +3,7 @@
 // subsumption, expiry, and FLIP-571 configuration updates (SPEC sections 4 and 6).
 #pragma once
 
-#include <memory>
+#include <deque>
 #include <optional>
 #include <vector>
 
@@ -28,8 +28,10 @@ struct RestorePoint {
 class CheckpointCoordinator {
  public:
   CheckpointCoordinator(Job& job, const Scenario& scenario);
-  CheckpointCoordinator(const CheckpointCoordinator&) = delete;
+  // A copy belongs to a copy of the job (Job's branch constructor), which rebinds it.
+  CheckpointCoordinator(const CheckpointCoordinator&) = default;
   CheckpointCoordinator& operator=(const CheckpointCoordinator&) = delete;
+  void rebind(Job& job) { job_ = &job; }
 
   // Job RUNNING: periodic scheduling starts after a fresh initial delay.
   void start_scheduler();
@@ -46,8 +48,7 @@ class CheckpointCoordinator {
 
   const CheckpointConfig& config() const { return config_; }
   const RestorePoint& restore_point() const { return restore_; }
-  const std::vector<CheckpointRun*>& pending() const { return pending_; }
-  CheckpointRun* run_in_slot(uint32_t slot) { return slot < pool_.size() ? pool_[slot].get() : nullptr; }
+  CheckpointRun* run_in_slot(uint32_t slot) { return slot < pool_.size() ? &pool_[slot] : nullptr; }
   // Frees a run once neither the coordinator nor the tasks need it.
   void release_if_unused(CheckpointRun& run);
 
@@ -69,7 +70,7 @@ class CheckpointCoordinator {
   void apply_timeout();
   void apply_interval(IntervalPolicy policy);
 
-  Job& job_;
+  Job* job_;
   const Scenario& scenario_;
   CheckpointConfig config_;
   CheckpointRequestDecider decider_;
@@ -81,13 +82,13 @@ class CheckpointCoordinator {
   int64_t triggering_id_ = -1;
   Time next_tick_ = sim::kNever;
   Time last_tick_ = 0;  // scheduled time of the last tick (or the scheduler start)
-  sim::Timer tick_timer_;
+  sim::TimerId tick_timer_;
 
   int64_t next_id_ = 1;
   Time last_completion_ = sim::kNever;
   RestorePoint restore_;
-  std::vector<CheckpointRun*> pending_;  // ordered by id
-  std::vector<std::unique_ptr<CheckpointRun>> pool_;
+  std::vector<uint32_t> pending_;  // the slots of the pending checkpoints, ordered by id
+  std::deque<CheckpointRun> pool_;  // indexed by slot; a deque keeps each run in place as it grows
   std::vector<uint32_t> free_slots_;
 
   // The second write of a torn update, waiting for its gap to pass.

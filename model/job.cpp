@@ -10,29 +10,57 @@ namespace ckptsim::model {
 Job::Job(const Scenario& scenario, const JobGraph& graph, Observer& observer)
     : scenario_(scenario),
       graph_(graph),
-      observer_(observer),
+      observer_(&observer),
       loads_(Loads::from_graph(graph)),
       flow_(compute_flow(graph, loads_, scenario.network)),
+      storage_(sim_, scenario.storage,
+               sim::RandomStream(scenario.seed, scenario.replication, "storage/jitter"), *this,
+               job_action([](Job& job) { job.storage_.on_timer(); })),
+      tasks_(*this, scenario),
+      coordinator_(*this, scenario),
       restart_(scenario.restart_strategy,
                sim::RandomStream(scenario.seed, scenario.replication, "restart/jitter")),
       task_failures_(scenario.seed, scenario.replication, "failures/task"),
       jobmanager_failures_(scenario.seed, scenario.replication, "failures/jobmanager"),
-      restart_timer_(sim_, [this] { on_restart(); }),
-      recovery_timer_(sim_, [this] { on_recovered(); }),
-      task_failure_timer_(sim_, [this] { on_random_failure(FailoverCause::task); }),
-      jobmanager_failure_timer_(sim_, [this] { on_random_failure(FailoverCause::jobmanager); }) {
-  storage_ = std::make_unique<Storage>(
-      sim_, scenario.storage, sim::RandomStream(scenario.seed, scenario.replication, "storage/jitter"),
-      *this);
-  tasks_ = std::make_unique<TaskExecutor>(*this, scenario);
-  coordinator_ = std::make_unique<CheckpointCoordinator>(*this, scenario);
+      restart_timer_(sim_.new_timer(job_action([](Job& job) { job.on_restart(); }))),
+      recovery_timer_(sim_.new_timer(job_action([](Job& job) { job.on_recovered(); }))),
+      task_failure_timer_(sim_.new_timer(
+          job_action([](Job& job) { job.on_random_failure(FailoverCause::task); }))),
+      jobmanager_failure_timer_(sim_.new_timer(
+          job_action([](Job& job) { job.on_random_failure(FailoverCause::jobmanager); }))) {
+  sim_.set_context(this);
   progress_.set_rates(0, flow_.nominal_input, flow_.catch_up_rate());
+}
+
+Job::Job(const Job& other, Observer& observer) : Job(other) {
+  observer_ = &observer;
+  sim_.set_context(this);
+  storage_.rebind(sim_, *this);
+  tasks_.rebind(*this);
+  coordinator_.rebind(*this);
 }
 
 Job::~Job() = default;
 
-
 void Job::run() {
+  start();
+  if (progress_callback_ == nullptr) {
+    run_until(scenario_.duration);
+  } else {
+    // Slicing the run changes nothing in it: no event is due between slices unless scheduled.
+    for (int i = 1; i <= progress_slices_; ++i) {
+      const Time reached = scenario_.duration / progress_slices_ * i +
+                           (i == progress_slices_ ? scenario_.duration % progress_slices_ : 0);
+      run_until(reached);
+      progress_callback_(progress_context_, reached, sim_.events_run());
+    }
+  }
+  finish();
+}
+
+void Job::run_until(Time end) { sim_.run_until(std::min(end, scenario_.duration)); }
+
+void Job::start() {
   emit(events::JobStatusChanged{JobStatus::RUNNING});
   // At equal times scripted events run before everything else, in file order: each takes the
   // reserved sequence number of its file index. They are queued one at a time, in (time, file
@@ -46,22 +74,12 @@ void Job::run() {
   queue_next_scripted_event();
   if (scenario_.failures.task_mtbf) arm_random_failure(FailoverCause::task);
   if (scenario_.failures.jobmanager_mtbf) arm_random_failure(FailoverCause::jobmanager);
-  coordinator_->start_scheduler();
+  coordinator_.start_scheduler();
+}
 
-  if (progress_callback_ == nullptr) {
-    sim_.run_until(scenario_.duration);
-  } else {
-    // Slicing the run changes nothing in it: no event is due between slices unless scheduled.
-    for (int i = 1; i <= progress_slices_; ++i) {
-      const Time reached = scenario_.duration / progress_slices_ * i +
-                           (i == progress_slices_ ? scenario_.duration % progress_slices_ : 0);
-      sim_.run_until(reached);
-      progress_callback_(progress_context_, reached, sim_.events_run());
-    }
-  }
-
+void Job::finish() {
   progress_.settle(scenario_.duration);
-  const CheckpointConfig& config = coordinator_->config();
+  const CheckpointConfig& config = coordinator_.config();
   const double final_lag = progress_.lag_bytes(scenario_.duration);
   events::RunFinished fin{status_,
                           config.interval(),
@@ -77,16 +95,16 @@ void Job::run() {
                           progress_.replayed_time(),
                           fingerprint_.hex(),
                           sim_.events_run()};
-  observer_.on_event(DomainEvent{sim_.now(), fin});
+  observer_->on_event(DomainEvent{sim_.now(), fin});
 }
 
 void Job::queue_next_scripted_event() {
   if (next_scripted_ == script_order_.size()) return;
   const uint32_t index = script_order_[next_scripted_++];
-  sim_.at_reserved(scenario_.events[index].at, index, [this, index] {
-    queue_next_scripted_event();
-    apply(scenario_.events[index]);
-  });
+  sim_.at_reserved(scenario_.events[index].at, index, job_action([index](Job& job) {
+    job.queue_next_scripted_event();
+    job.apply(job.scenario_.events[index]);
+  }));
 }
 
 void Job::apply(const ScriptedEvent& e) {
@@ -94,13 +112,13 @@ void Job::apply(const ScriptedEvent& e) {
       [this](const auto& what) {
         using T = std::decay_t<decltype(what)>;
         if constexpr (std::is_same_v<T, StorageChange>) {
-          storage_->change(what);
-          emit(events::StorageChanged{storage_->bandwidth(), storage_->per_task_bandwidth(),
-                                      storage_->latency()});
+          storage_.change(what);
+          emit(events::StorageChanged{storage_.bandwidth(), storage_.per_task_bandwidth(),
+                                      storage_.latency()});
         } else if constexpr (std::is_same_v<T, LoadChange>) {
           change_load(what);
         } else if constexpr (std::is_same_v<T, PatchRequest>) {
-          coordinator_->patch(what);
+          coordinator_.patch(what);
         } else {
           fail_over(what == FailureKind::task ? FailoverCause::task : FailoverCause::jobmanager);
         }
@@ -123,25 +141,25 @@ void Job::change_load(const LoadChange& change) {
   ++flow_version_;
   progress_.set_rates(now(), flow_.nominal_input, flow_.catch_up_rate());
   std::vector<CheckpointRun*> runs;
-  for (uint32_t slot = 0; CheckpointRun* run = coordinator_->run_in_slot(slot); ++slot)
+  for (uint32_t slot = 0; CheckpointRun* run = coordinator_.run_in_slot(slot); ++slot)
     if (run->tasks_active) runs.push_back(run);
-  for (CheckpointRun* run : runs) tasks_->on_flow_change(*run, old);
+  for (CheckpointRun* run : runs) tasks_.on_flow_change(*run, old);
   emit(events::LoadChanged{change.operator_name, change.subtask.value_or(-1),
                            change.rate.value_or(-1), change.capacity.value_or(-1), flow_.throttle});
 }
 
 void Job::on_upload_finished(uint64_t tag) {
-  CheckpointRun* run = coordinator_->run_in_slot(static_cast<uint32_t>(tag >> 32));
-  if (run) tasks_->on_upload_finished(*run, static_cast<int32_t>(tag & 0xFFFFFFFFu));
+  CheckpointRun* run = coordinator_.run_in_slot(static_cast<uint32_t>(tag >> 32));
+  if (run) tasks_.on_upload_finished(*run, static_cast<int32_t>(tag & 0xFFFFFFFFu));
 }
 
 void Job::fail_over(FailoverCause cause) {
   if (status_ == JobStatus::FAILED) return;
   const Time now = sim_.now();
   const bool was_stalled = status_ == JobStatus::RESTARTING || !tasks_running_;
-  restart_timer_.cancel();
-  recovery_timer_.cancel();
-  const RestorePoint& restore = coordinator_->restore_point();
+  sim_.cancel(restart_timer_);
+  sim_.cancel(recovery_timer_);
+  const RestorePoint& restore = coordinator_.restore_point();
   // The position rewinds to what the restored checkpoint had processed at its trigger.
   progress_.rewind(now, restore.id >= 0 ? restore.processed_at_trigger : 0.0);
   if (!was_stalled) progress_.stall(now);
@@ -153,25 +171,25 @@ void Job::fail_over(FailoverCause cause) {
     status_ = JobStatus::RESTARTING;
     emit(events::JobStatusChanged{JobStatus::RESTARTING});
   }
-  coordinator_->stop_scheduler();
+  coordinator_.stop_scheduler();
   if (cause == FailoverCause::jobmanager)
-    coordinator_->reload_configuration(scenario_.config.persist_overrides);
+    coordinator_.reload_configuration(scenario_.config.persist_overrides);
   if (!delay) {
     status_ = JobStatus::FAILED;
     emit(events::JobStatusChanged{JobStatus::FAILED});
-    task_failure_timer_.cancel();
-    jobmanager_failure_timer_.cancel();
+    sim_.cancel(task_failure_timer_);
+    sim_.cancel(jobmanager_failure_timer_);
     return;
   }
-  restart_timer_.arm_at(now + *delay);
+  sim_.arm(restart_timer_, now + *delay);
 }
 
 void Job::on_restart() {
   status_ = JobStatus::RUNNING;
   emit(events::JobStatusChanged{JobStatus::RUNNING});
-  coordinator_->start_scheduler();
+  coordinator_.start_scheduler();
   // The subtasks download the restored state, then deploy; only then are they RUNNING.
-  const RestorePoint& restore = coordinator_->restore_point();
+  const RestorePoint& restore = coordinator_.restore_point();
   Duration download = 0;
   const double bw = scenario_.recovery.download_bandwidth;
   if (restore.id >= 0 && restore.state_size > 0 && !std::isinf(bw)) {
@@ -179,7 +197,7 @@ void Job::on_restart() {
                        : static_cast<Duration>(std::ceil(static_cast<double>(restore.state_size) / bw * 1e6));
   }
   recovery_download_ = download;
-  recovery_timer_.arm_at(sim_.now() + download + scenario_.recovery.deploy);
+  sim_.arm(recovery_timer_, sim_.now() + download + scenario_.recovery.deploy);
 }
 
 void Job::on_recovered() {
@@ -198,8 +216,8 @@ void Job::arm_random_failure(FailoverCause cause) {
   const Duration mtbf = task ? *scenario_.failures.task_mtbf : *scenario_.failures.jobmanager_mtbf;
   sim::RandomStream& rng = task ? task_failures_ : jobmanager_failures_;
   const double gap = std::ceil(rng.exponential(static_cast<double>(mtbf)));
-  (task ? task_failure_timer_ : jobmanager_failure_timer_)
-      .arm_at(sim_.now() + std::max<Duration>(1, static_cast<Duration>(std::min(gap, 4e18))));
+  sim_.arm(task ? task_failure_timer_ : jobmanager_failure_timer_,
+           sim_.now() + std::max<Duration>(1, static_cast<Duration>(std::min(gap, 4e18))));
 }
 
 void run_scenario(const Scenario& scenario, Observer& observer) {

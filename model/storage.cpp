@@ -84,12 +84,12 @@ int64_t floor_bytes(double x) {
 }  // namespace
 
 Storage::Storage(sim::Simulation& sim, const StorageSpec& spec, sim::RandomStream jitter,
-                 UploadListener& listener)
-    : sim_(sim),
+                 UploadListener& listener, sim::Action on_timer)
+    : sim_(&sim),
       spec_(spec),
       jitter_(jitter),
-      listener_(listener),
-      timer_(sim, [this] { on_timer(); }),
+      listener_(&listener),
+      timer_(sim.new_timer(on_timer)),
       anchor_(sim.now()) {}
 
 size_t Storage::uploads_in_flight() const { return waiting_count_ + active_count_; }
@@ -136,11 +136,11 @@ double Storage::share() const {
 double Storage::service_now() const {
   if (active_count_ == 0 || rate_ <= 0) return service_;
   if (std::isinf(rate_)) return kUnlimited;
-  return service_ + rate_ * static_cast<double>(sim_.now() - anchor_) / kMicrosPerSecond;
+  return service_ + rate_ * static_cast<double>(sim_->now() - anchor_) / kMicrosPerSecond;
 }
 
 void Storage::advance() {
-  const Time now = sim_.now();
+  const Time now = sim_->now();
   if (active_count_ != 0) {
     if (std::isinf(rate_)) {
       // Everything active is done the instant it joined.
@@ -182,7 +182,7 @@ void Storage::catch_up() {
   if (active_count_ != 0 || waiting_count_ != 1) return;
   drop_stale_top(waiting_);
   const WaitingEntry lone = waiting_.front();
-  if (lone.key > sim_.now()) return;
+  if (lone.key > sim_->now()) return;
   heap_pop(waiting_);
   waiting_count_ = 0;
   anchor_ = lone.key;  // S stays put while nothing is active; it grows from the ready time
@@ -216,9 +216,9 @@ void Storage::reschedule() {
     if (!active_.empty()) next = std::min(next, finish_time(active_.front().key));
   }
   if (next == sim::kNever)
-    timer_.cancel();
-  else if (!timer_.armed() || timer_.when() != next)
-    timer_.arm_at(next);
+    sim_->cancel(timer_);
+  else if (!sim_->armed(timer_) || sim_->when(timer_) != next)
+    sim_->arm(timer_, next);
 }
 
 void Storage::join(UploadId id) {
@@ -259,8 +259,8 @@ Storage::UploadId Storage::start(uint64_t tag, int64_t bytes) {
   u.bytes = std::max<int64_t>(0, bytes);
   Duration delay = spec_.latency;
   if (spec_.jitter) delay += std::llround(spec_.jitter->sample(jitter_));
-  u.ready = sim_.now() + std::max<Duration>(0, delay);
-  if (u.ready <= sim_.now()) {
+  u.ready = sim_->now() + std::max<Duration>(0, delay);
+  if (u.ready <= sim_->now()) {
     advance();
     join(id);
   } else {
@@ -331,7 +331,7 @@ void Storage::change(const StorageChange& c) {
 }
 
 void Storage::on_timer() {
-  const Time now = sim_.now();
+  const Time now = sim_->now();
   if (active_count_ == 0 && waiting_count_ == 1) {
     // A lone upload: the timer was keyed to its finish and to nothing else (every change
     // re-keys it), so it is done; past its ready time, it finishes without joining first.
@@ -343,7 +343,7 @@ void Storage::on_timer() {
       anchor_ = now;  // idle from now, S still 0
       const uint64_t tag = uploads_[id].tag;
       release(id);
-      listener_.on_upload_finished(tag);
+      listener_->on_upload_finished(tag);
       return;
     }
   }
@@ -388,7 +388,7 @@ void Storage::on_timer() {
     Upload& u = uploads_[d.id];
     if (u.phase != Phase::finishing || u.generation != d.generation) continue;
     release(d.id);
-    listener_.on_upload_finished(d.tag);
+    listener_->on_upload_finished(d.tag);
   }
 }
 

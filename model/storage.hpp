@@ -24,11 +24,20 @@ class Storage {
  public:
   using UploadId = uint32_t;
 
+  // `on_timer` is the action of the storage's one timer: it must call on_timer() on this
+  // storage (or, in a copy of the simulation, on the copy of it that the owner holds).
   Storage(sim::Simulation& sim, const StorageSpec& spec, sim::RandomStream jitter,
-          UploadListener& listener);
-  // Its timer points back at it: neither copyable nor movable.
-  Storage(const Storage&) = delete;
+          UploadListener& listener, sim::Action on_timer);
+  // A copy is a branch of the same storage; rebind() then points it at the copied simulation
+  // and listener before it is used.
+  Storage(const Storage&) = default;
   Storage& operator=(const Storage&) = delete;
+  void rebind(sim::Simulation& sim, UploadListener& listener) {
+    sim_ = &sim;
+    listener_ = &listener;
+  }
+  // The timer's action: the next completion or end of a latency phase is due.
+  void on_timer();
 
   // Starts an upload of `bytes` (> 0): it waits latency (+ a jitter draw), then shares the
   // bandwidth. The listener hears `tag` when it finishes; the id is then released.
@@ -99,18 +108,17 @@ class Storage {
   void reschedule();         // recompute the rate (after advance) and re-key the timer
   void catch_up();           // joins a lone upload whose latency phase has ended
   Time lone_finish() const;  // the finish of a lone upload still in its latency phase
-  void on_timer();
   void join(UploadId id);
   void release(UploadId id);
   double service_now() const;
   double share() const;  // the per-upload rate for the current active count
   Time finish_time(double target) const;
 
-  sim::Simulation& sim_;
+  sim::Simulation* sim_;
   StorageSpec spec_;
   sim::RandomStream jitter_;
-  UploadListener& listener_;
-  sim::Timer timer_;
+  UploadListener* listener_;
+  sim::TimerId timer_;
   std::vector<Upload> uploads_;
   struct Done {
     UploadId id;

@@ -35,7 +35,7 @@ uint64_t upload_tag(uint32_t slot, int32_t subtask) {
 
 }  // namespace
 
-TaskExecutor::TaskExecutor(Job& job, const Scenario& scenario) : job_(job), scenario_(scenario) {
+TaskExecutor::TaskExecutor(Job& job, const Scenario& scenario) : job_(&job), scenario_(scenario) {
   const JobGraph& g = job.graph();
   state_rng_index_.assign(static_cast<size_t>(g.subtask_count()), -1);
   constant_state_.assign(static_cast<size_t>(g.subtask_count()), 0);
@@ -58,7 +58,7 @@ TaskExecutor::TaskExecutor(Job& job, const Scenario& scenario) : job_(job), scen
 int64_t TaskExecutor::draw_state(int32_t s) {
   const int32_t k = state_rng_index_[static_cast<size_t>(s)];
   if (k < 0) return constant_state_[static_cast<size_t>(s)];
-  const JobGraph& g = job_.graph();
+  const JobGraph& g = job_->graph();
   const OperatorSpec& op = g.operators()[static_cast<size_t>(g.operator_of(s))];
   const double v = op.state.sample(state_rng_[static_cast<size_t>(k)]);
   return static_cast<int64_t>(std::llround(std::max(0.0, v)));
@@ -67,13 +67,13 @@ int64_t TaskExecutor::draw_state(int32_t s) {
 // The bytes of state a subtask uploads for a checkpoint (state x incremental).
 int64_t TaskExecutor::state_upload(int32_t s, int64_t state) const {
   if (state_rng_index_[static_cast<size_t>(s)] < 0) return constant_upload_[static_cast<size_t>(s)];
-  const JobGraph& g = job_.graph();
+  const JobGraph& g = job_->graph();
   const OperatorSpec& op = g.operators()[static_cast<size_t>(g.operator_of(s))];
   return static_cast<int64_t>(std::llround(static_cast<double>(state) * op.incremental));
 }
 
 void TaskExecutor::start(CheckpointRun& run, Time rpc_arrival) {
-  const JobGraph& g = job_.graph();
+  const JobGraph& g = job_->graph();
   run.tasks_active = true;
   run.subtasks.assign(static_cast<size_t>(g.subtask_count()), SubtaskRun{});
   run.channels_ready = false;
@@ -104,25 +104,24 @@ void TaskExecutor::start(CheckpointRun& run, Time rpc_arrival) {
     stall_end = std::max(stall_end, st.sync_end);
   }
   if (stall_begin != sim::kNever && stall_end != sim::kNever) {
-    Job* job = &job_;
-    job_.simulation().at(stall_begin, [job] { job->progress().stall(job->now()); });
-    job_.simulation().at(stall_end, [job] { job->progress().resume(job->now()); });
+    job_->simulation().at(stall_begin, job_action([](Job& job) { job.progress().stall(job.now()); }));
+    job_->simulation().at(stall_end, job_action([](Job& job) { job.progress().resume(job.now()); }));
   }
 }
 
 void TaskExecutor::arm_wave(CheckpointRun& run) {
   if (run.next_start < run.starts.size())
-    run.wave.arm_at(run.starts[run.next_start].first);
+    job_->simulation().arm(run.wave, run.starts[run.next_start].first);
   else
-    run.wave.cancel();
+    job_->simulation().cancel(run.wave);
 }
 
 void TaskExecutor::plan(CheckpointRun& run, const Flow* old_flow, Time rpc_arrival) {
-  const JobGraph& g = job_.graph();
-  const Flow& flow = job_.flow();
+  const JobGraph& g = job_->graph();
+  const Flow& flow = job_->flow();
   const auto& cp = scenario_.checkpointing;
   const Duration latency = scenario_.network.latency;
-  const Time now = job_.now();
+  const Time now = job_->now();
   const bool uc = cp.unaligned_checkpoints;
   const Time aligned_deadline =
       cp.aligned_checkpoint_timeout > 0 ? run.trigger_timestamp + cp.aligned_checkpoint_timeout
@@ -131,17 +130,17 @@ void TaskExecutor::plan(CheckpointRun& run, const Flow* old_flow, Time rpc_arriv
   const auto& inputs = g.input_channels();
   const auto& outputs = g.output_channels();
   earlier_runs_.clear();
-  for (uint32_t slot = 0; CheckpointRun* other = job_.coordinator().run_in_slot(slot); ++slot)
+  for (uint32_t slot = 0; CheckpointRun* other = job_->coordinator().run_in_slot(slot); ++slot)
     if (other != &run && other->tasks_active && other->id < run.id) {
       ensure_channels(*other, old_flow ? *old_flow : flow);  // the flow it was planned under
       earlier_runs_.push_back(other);
     }
-  if (edges_flow_version_ != job_.flow_version()) refresh_edges();
+  if (edges_flow_version_ != job_->flow_version()) refresh_edges();
   // A first, aligned plan with no older barrier in the channels is computed per edge.
   const bool per_edge = !old_flow && earlier_runs_.empty() && !uc;
   if (per_edge) {
     run.planned_per_edge = true;
-    if (wave_.flow_version == job_.flow_version()) {
+    if (wave_.flow_version == job_->flow_version()) {
       replay_wave(run, rpc_arrival);
       return;
     }
@@ -296,7 +295,7 @@ Time absolute(Duration d, Time base) { return d == sim::kNever ? sim::kNever : b
 }  // namespace
 
 void TaskExecutor::record_wave(const CheckpointRun& run, Time base) {
-  wave_.flow_version = job_.flow_version();
+  wave_.flow_version = job_->flow_version();
   wave_.subtasks.resize(run.subtasks.size());
   for (size_t s = 0; s < run.subtasks.size(); ++s) {
     const SubtaskRun& st = run.subtasks[s];
@@ -329,8 +328,8 @@ void TaskExecutor::replay_wave(CheckpointRun& run, Time base) {
 }
 
 void TaskExecutor::refresh_edges() {
-  const JobGraph& g = job_.graph();
-  const Flow& flow = job_.flow();
+  const JobGraph& g = job_->graph();
+  const Flow& flow = job_->flow();
   const size_t n = g.edges().size();
   edge_uniform_.assign(n, 1);
   edge_backlog_.assign(n, 0.0);
@@ -349,13 +348,13 @@ void TaskExecutor::refresh_edges() {
     }
   }
   edge_waves_.assign(n, EdgeWave{});
-  edges_flow_version_ = job_.flow_version();
+  edges_flow_version_ = job_->flow_version();
 }
 
 const TaskExecutor::EdgeWave& TaskExecutor::edge_wave(const CheckpointRun& run, int32_t edge) {
   EdgeWave& w = edge_waves_[static_cast<size_t>(edge)];
   if (w.ready) return w;
-  const JobGraph& g = job_.graph();
+  const JobGraph& g = job_->graph();
   const int from = g.edges()[static_cast<size_t>(edge)].from_op;
   const int32_t begin = g.first_subtask(from);
   const int32_t end = begin + g.operators()[static_cast<size_t>(from)].parallelism;
@@ -376,7 +375,7 @@ const TaskExecutor::EdgeWave& TaskExecutor::edge_wave(const CheckpointRun& run, 
 
 void TaskExecutor::ensure_channels(CheckpointRun& run, const Flow& emission_flow) {
   if (run.channels_ready) return;
-  const JobGraph& g = job_.graph();
+  const JobGraph& g = job_->graph();
   run.channel_ahead.assign(static_cast<size_t>(g.channel_count()), 0.0);
   run.channel_since.assign(static_cast<size_t>(g.channel_count()), sim::kNever);
   run.channels_ready = true;
@@ -392,7 +391,7 @@ void TaskExecutor::ensure_channels(CheckpointRun& run, const Flow& emission_flow
 
 void TaskExecutor::on_wave(CheckpointRun& run) {
   if (!run.tasks_active) return;
-  const Time now = job_.now();
+  const Time now = job_->now();
   const int64_t id = run.id;
   while (run.next_start < run.starts.size() && run.starts[run.next_start].first <= now) {
     const int32_t s = run.starts[run.next_start++].second;
@@ -407,7 +406,7 @@ void TaskExecutor::begin_upload(CheckpointRun& run, int32_t s) {
   SubtaskRun& st = run.subtasks[static_cast<size_t>(s)];
   if (st.upload_size > 0) {
     st.phase = SubtaskRun::Phase::uploading;
-    st.upload = job_.storage().start(upload_tag(run.slot, s), st.upload_size);
+    st.upload = job_->storage().start(upload_tag(run.slot, s), st.upload_size);
   } else {
     // Nothing to upload: acknowledge straight after the sync phase, no storage round trip.
     upload_done(run, s);
@@ -420,7 +419,7 @@ void TaskExecutor::on_upload_finished(CheckpointRun& run, int32_t s) {
 }
 
 void TaskExecutor::upload_done(CheckpointRun& run, int32_t s) {
-  const Time now = job_.now();
+  const Time now = job_->now();
   SubtaskRun& st = run.subtasks[static_cast<size_t>(s)];
   st.uploaded = st.upload_size;
   st.upload_end = now;
@@ -435,7 +434,7 @@ void TaskExecutor::upload_done(CheckpointRun& run, int32_t s) {
     // an event of its own at this instant. (Every caller is ready for the checkpoint to
     // complete, and its slot to be reused, before this returns.)
     st.phase = SubtaskRun::Phase::acked;
-    job_.coordinator().acknowledge(run, s);
+    job_->coordinator().acknowledge(run, s);
   }
 }
 
@@ -443,25 +442,27 @@ void TaskExecutor::schedule_ack(CheckpointRun& run, int32_t s, Time at) {
   const uint32_t slot = run.slot;
   const int64_t id = run.id;
   const uint8_t generation = run.subtasks[static_cast<size_t>(s)].ack_generation;
-  job_.simulation().at(at, [this, slot, id, s, generation] { on_ack(slot, id, s, generation); });
+  job_->simulation().at(at, job_action([slot, id, s, generation](Job& job) {
+    job.tasks().on_ack(slot, id, s, generation);
+  }));
 }
 
 void TaskExecutor::on_ack(uint32_t slot, int64_t id, int32_t s, uint8_t generation) {
-  CheckpointRun* run = job_.coordinator().run_in_slot(slot);
+  CheckpointRun* run = job_->coordinator().run_in_slot(slot);
   if (!run || run->id != id || !run->tasks_active) return;
   SubtaskRun& st = run->subtasks[static_cast<size_t>(s)];
   if (st.phase != SubtaskRun::Phase::awaiting_barriers || st.ack_generation != generation) return;
   st.phase = SubtaskRun::Phase::acked;
-  job_.coordinator().acknowledge(*run, s);
+  job_->coordinator().acknowledge(*run, s);
 }
 
 int64_t TaskExecutor::stop(CheckpointRun& run) {
-  run.wave.cancel();
+  job_->simulation().cancel(run.wave);
   run.tasks_active = false;
   int64_t wasted = 0;
   for (SubtaskRun& st : run.subtasks) {
     if (st.phase == SubtaskRun::Phase::uploading) {
-      st.uploaded = job_.storage().stop(st.upload);
+      st.uploaded = job_->storage().stop(st.upload);
       st.phase = SubtaskRun::Phase::stopped;
     }
     wasted += st.uploaded;
@@ -473,7 +474,7 @@ int64_t TaskExecutor::persisted(const CheckpointRun& run) const {
   int64_t total = 0;
   for (const SubtaskRun& st : run.subtasks) {
     if (st.phase == SubtaskRun::Phase::uploading)
-      total += job_.storage().persisted(st.upload);
+      total += job_->storage().persisted(st.upload);
     else
       total += st.uploaded;
   }

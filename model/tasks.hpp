@@ -24,6 +24,10 @@ class Job;
 class TaskExecutor {
  public:
   TaskExecutor(Job& job, const Scenario& scenario);
+  // A copy belongs to a copy of the job (Job's branch constructor), which rebinds it.
+  TaskExecutor(const TaskExecutor&) = default;
+  TaskExecutor& operator=(const TaskExecutor&) = delete;
+  void rebind(Job& job) { job_ = &job; }
 
   // The trigger RPC reaches the sources at `rpc_arrival` (>= now): plan the barrier wave.
   void start(CheckpointRun& run, Time rpc_arrival);
@@ -63,7 +67,7 @@ class TaskExecutor {
   int64_t draw_state(int32_t s);
   int64_t state_upload(int32_t s, int64_t state) const;
 
-  Job& job_;
+  Job* job_;
   const Scenario& scenario_;
   // One stream per subtask whose state varies: "state/<operator>/<subtask index>".
   std::vector<sim::RandomStream> state_rng_;

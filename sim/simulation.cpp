@@ -150,7 +150,7 @@ uint64_t Simulation::run_until(Time end) {
       slots_[s].heap_pos = kNotQueued;
     else
       free_slot(s);
-    action();
+    action(context_);
     ++ran;
   }
   events_run_ += ran;
@@ -158,20 +158,18 @@ uint64_t Simulation::run_until(Time end) {
   return ran;
 }
 
-Timer::Timer(Simulation& sim, Action action) : sim_(&sim) { slot_ = sim.allocate_slot(action); }
+Timer::Timer(Simulation& sim, Action action) : sim_(&sim), id_(sim.new_timer(action)) {}
 
-Timer::Timer(Timer&& other) noexcept : sim_(other.sim_), slot_(other.slot_) {
-  other.sim_ = nullptr;
-}
+Timer::Timer(Timer&& other) noexcept : sim_(other.sim_), id_(other.id_) { other.sim_ = nullptr; }
 
 Timer& Timer::operator=(Timer&& other) noexcept {
   if (this != &other) {
     if (sim_) {
-      sim_->unschedule(slot_);
-      sim_->free_slot(slot_);
+      sim_->unschedule(id_.slot);
+      sim_->free_slot(id_.slot);
     }
     sim_ = other.sim_;
-    slot_ = other.slot_;
+    id_ = other.id_;
     other.sim_ = nullptr;
   }
   return *this;
@@ -179,22 +177,17 @@ Timer& Timer::operator=(Timer&& other) noexcept {
 
 Timer::~Timer() {
   if (sim_) {
-    sim_->unschedule(slot_);
-    sim_->free_slot(slot_);
+    sim_->unschedule(id_.slot);
+    sim_->free_slot(id_.slot);
   }
 }
 
 void Timer::cancel() {
-  if (sim_) sim_->unschedule(slot_);
+  if (sim_) sim_->cancel(id_);
 }
 
-bool Timer::armed() const {
-  return sim_ && sim_->slots_[slot_].heap_pos != Simulation::kNotQueued;
-}
+bool Timer::armed() const { return sim_ && sim_->armed(id_); }
 
-Time Timer::when() const {
-  if (!armed()) return kNever;
-  return sim_->heap_[Simulation::kPad + sim_->slots_[slot_].heap_pos].time;
-}
+Time Timer::when() const { return sim_ ? sim_->when(id_) : kNever; }
 
 }  // namespace ckptsim::sim

@@ -15,31 +15,58 @@
 
 namespace ckptsim::sim {
 
-// A small callable stored inline: a lambda capturing a pointer and a few integers. No heap
-// allocation per event; the capture must be trivially copyable and fit in 32 bytes.
+// A small callable stored inline: a lambda capturing a few integers (or pointers, for a
+// kernel user with one owner). No heap allocation per event; the capture must be trivially
+// copyable and fit in 32 bytes.
+//
+// An action made `with<Owner>` receives the simulation's context (set_context) as `Owner&`
+// when it runs, instead of capturing its owner: a copy of the simulation handed to a copy of
+// the owner then runs every pending action against that copy. This is what makes a whole run
+// copyable (the explorer branches a run at a PATCH instead of simulating the prefix again).
 class Action {
  public:
   Action() = default;
   template <class F>
   Action(F f) {  // NOLINT(google-explicit-constructor): lambdas convert implicitly
+    place(f);
+    invoke_ = [](void* p, void*) { (*static_cast<F*>(p))(); };
+  }
+  template <class Owner, class F>
+  static Action with(F f) {
+    Action a;
+    a.place(f);
+    a.invoke_ = [](void* p, void* owner) { (*static_cast<F*>(p))(*static_cast<Owner*>(owner)); };
+    return a;
+  }
+  void operator()(void* context) { invoke_(storage_, context); }
+  explicit operator bool() const { return invoke_ != nullptr; }
+
+ private:
+  template <class F>
+  void place(const F& f) {
     static_assert(sizeof(F) <= sizeof(storage_), "Action capture too large (max 32 bytes)");
     static_assert(std::is_trivially_copyable_v<F> && std::is_trivially_destructible_v<F>,
                   "Action capture must be trivially copyable");
     ::new (static_cast<void*>(storage_)) F(f);
-    invoke_ = [](void* p) { (*static_cast<F*>(p))(); };
   }
-  void operator()() { invoke_(storage_); }
-  explicit operator bool() const { return invoke_ != nullptr; }
-
- private:
   alignas(8) unsigned char storage_[32] = {};
-  void (*invoke_)(void*) = nullptr;
+  void (*invoke_)(void*, void*) = nullptr;
+};
+
+// A timer owned by value: an index into the simulation's timer slots, with no pointer back to
+// the simulation, so an object holding TimerIds copies with the simulation it belongs to. The
+// slot lives as long as the simulation. Operated through Simulation::arm / cancel / when.
+struct TimerId {
+  static constexpr uint32_t kNone = 0xFFFFFFFFu;
+  uint32_t slot = kNone;
+  bool valid() const { return slot != kNone; }
 };
 
 class Simulation;
 
-// A re-armable, cancellable timer. Arming an armed timer moves it (O(log n)); cancelling removes
-// it from the queue at once, so no stale entry is ever left behind.
+// A re-armable, cancellable timer that frees its slot when destroyed (for kernel users with one
+// owner; the model holds TimerIds). Arming an armed timer moves it (O(log n)); cancelling
+// removes it from the queue at once, so no stale entry is ever left behind.
 class Timer {
  public:
   Timer() = default;
@@ -57,12 +84,27 @@ class Timer {
 
  private:
   Simulation* sim_ = nullptr;
-  uint32_t slot_ = 0;
+  TimerId id_;
 };
 
+// Copyable: a copy holds the same pending actions and timers, with the same sequence numbers,
+// and runs exactly as the original would (give it its owner's copy with set_context).
 class Simulation {
  public:
   Simulation();
+
+  // The object that actions made with Action::with<Owner> receive when they run.
+  void set_context(void* owner) { context_ = owner; }
+  void* context() const { return context_; }
+
+  // Timers owned by value (TimerId). A timer is created once and lives with the simulation.
+  TimerId new_timer(Action action) { return TimerId{allocate_slot(action)}; }
+  inline void arm(TimerId t, Time when);  // (re-)arm; a time in the past is clamped to now
+  void cancel(TimerId t) { unschedule(t.slot); }
+  bool armed(TimerId t) const { return slots_[t.slot].heap_pos != kNotQueued; }
+  Time when(TimerId t) const {  // kNever when not armed
+    return armed(t) ? heap_[kPad + slots_[t.slot].heap_pos].time : kNever;
+  }
 
   Time now() const { return now_; }
 
@@ -169,6 +211,7 @@ class Simulation {
     if (e.timer()) slots_[e.slot()].heap_pos = pos;
   }
 
+  void* context_ = nullptr;
   Time now_ = 0;
   uint64_t next_seq_ = 0;
   uint64_t reserved_ = 0;  // sequence numbers below this are reserved (reserve_leading_sequences)
@@ -228,9 +271,14 @@ inline void Simulation::sift_up(uint32_t pos, Entry e) {
   place(h, pos, e);
 }
 
+inline void Simulation::arm(TimerId t, Time when) {
+  assert(t.valid() && t.slot < slots_.size());
+  schedule(t.slot | kTimerBit, when);
+}
+
 inline void Timer::arm_at(Time when) {
   assert(sim_);
-  sim_->schedule(slot_ | Simulation::kTimerBit, when);
+  sim_->arm(id_, when);
 }
 
 }  // namespace ckptsim::sim

@@ -41,7 +41,8 @@ struct Fixture {
   Recorder rec;
   Storage storage;
   explicit Fixture(const StorageSpec& s)
-      : storage((rec.sim = &sim, sim), s, sim::RandomStream(1, 0, "storage/jitter"), rec) {}
+      : storage((rec.sim = &sim, sim), s, sim::RandomStream(1, 0, "storage/jitter"), rec,
+                [this] { storage.on_timer(); }) {}
   using Finished = std::vector<std::pair<sim::Time, uint64_t>>;
 };
 

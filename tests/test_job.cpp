@@ -1,0 +1,103 @@
+// Pins model/job.cpp: the lifecycle of a run (start, run_until, finish) and its branch copy,
+// which the explorer relies on to simulate the run up to a PATCH once.
+#define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
+#include <doctest/doctest.h>
+
+#include <string>
+#include <vector>
+
+#include "model/events.hpp"
+#include "tests/model_fixture.hpp"
+#include "tests/random_scenario.hpp"
+
+using namespace ckptsim::testing;
+
+namespace {
+
+// The stream of a run as comparable text: time, type and subject of every event, and the
+// fingerprint at the end (which covers the same).
+std::vector<std::string> story(const std::vector<DomainEvent>& events) {
+  std::vector<std::string> out;
+  for (const DomainEvent& e : events)
+    out.push_back(std::to_string(e.at) + " " + type_name(e.body) + " " +
+                  std::to_string(std::visit([](const auto& b) { return fingerprint_subject(b); }, e.body)));
+  return out;
+}
+
+struct Branched {
+  Collector original;  // the run that was branched, from 0 to the end
+  Collector branch;    // the copy, from the branch instant to the end
+};
+
+// Runs `s` to `at`, branches it, runs the branch to the end first and only then the original.
+Branched branch_at(const Scenario& s, Time at) {
+  auto built = JobGraph::build(s.operators, s.edges);
+  const JobGraph& graph = std::get<JobGraph>(built);
+  Branched out;
+  Job job(s, graph, out.original);
+  job.start();
+  job.run_until(at);
+  {
+    Job copy(job, out.branch);
+    copy.run_until(s.duration);
+    copy.finish();
+  }
+  job.run_until(s.duration);
+  job.finish();
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("start, run_until and finish make the same run as run()") {
+  Scenario s = chain();
+  s.duration = 35 * kMinute;
+  const Collector whole = run(s);
+  auto built = JobGraph::build(s.operators, s.edges);
+  Collector parts;
+  Job job(s, std::get<JobGraph>(built), parts);
+  job.start();
+  for (Time t : {Time{0}, 1001 * kMillisecond, 7 * kMinute, 7 * kMinute, 40 * kMinute}) job.run_until(t);
+  job.finish();
+  CHECK(story(parts.events) == story(whole.events));
+  CHECK(parts.finished().fingerprint == whole.finished().fingerprint);
+  // run_until never passes the end of the run.
+  CHECK(parts.events.back().at == s.duration);
+}
+
+TEST_CASE("a branch runs exactly as the original would, and leaves the original untouched") {
+  // Checkpoint 1 is mid-upload at 500 ms (created at 0, completes at 1001 ms): the branch
+  // carries the pending checkpoint, its canceller, the upload and the tick timer.
+  Scenario s = chain();
+  s.duration = 25 * kMinute;
+  s.checkpointing.interval = 10 * kMinute;
+  const Collector whole = run(s);
+  const Branched b = branch_at(s, 500 * kMillisecond);
+  CHECK(story(b.original.events) == story(whole.events));
+  CHECK(b.original.finished().fingerprint == whole.finished().fingerprint);
+  // The branch saw only what happened from 500 ms on: checkpoint 1 completing, then 2 and 3.
+  REQUIRE(b.branch.all<events::CheckpointCompleted>().size() == 3);
+  CHECK(b.branch.all<events::CheckpointCompleted>()[0].first == 1001 * kMillisecond);
+  CHECK(b.branch.finished().fingerprint == whole.finished().fingerprint);
+  std::vector<std::string> joined = story(b.original.events);
+  joined.resize(joined.size() - story(b.branch.events).size());
+  for (const std::string& line : story(b.branch.events)) joined.push_back(line);
+  CHECK(joined == story(whole.events));
+}
+
+TEST_CASE("branches of random scenarios at random instants agree with the unbranched run") {
+  // Random failures, storage jitter, drawn states, patches, torn writes, unaligned barriers:
+  // every part's state and every RNG stream must travel with the copy.
+  for (uint64_t k = 0; k < 60; ++k) {
+    CAPTURE(k);
+    const Scenario s = random_scenario(k);
+    const Collector whole = run(s);
+    ckptsim::sim::RandomStream pick(7, k, "branch-instant");
+    const Time at = pick.uniform_int(0, s.duration);
+    CAPTURE(at);
+    const Branched b = branch_at(s, at);
+    CHECK(b.original.finished().fingerprint == whole.finished().fingerprint);
+    CHECK(b.branch.finished().fingerprint == whole.finished().fingerprint);
+    CHECK(story(b.original.events) == story(whole.events));
+  }
+}
