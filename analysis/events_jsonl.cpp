@@ -158,6 +158,25 @@ std::string event_json(const model::DomainEvent& e) {
           l.ms("replayed_time", b.replayed_time);
           l.str("fingerprint", b.fingerprint);
           l.raw("events_run", fmt::format("{}", b.events_run));
+        } else if constexpr (std::is_same_v<T, ev::StepTaken>) {
+          l.str("step", b.label);
+          l.str("side", b.writer ? "writer" : "coordinator");
+          l.id_or_null("checkpoint_id", b.checkpoint_id);
+          l.ms_or_null("interval_read", b.interval_read);
+          l.ms_or_null("timeout_read", b.timeout_read);
+          l.b("torn", b.torn);
+          if (b.nested) l.b("nested", true);
+        } else if constexpr (std::is_same_v<T, ev::WindowClosed>) {
+          l.ms("interval", b.interval);
+          l.ms("timeout", b.timeout);
+          l.raw("next_tick", b.next_tick == sim::kNever ? "null" : json::ms(b.next_tick));
+          std::string pending = "[";
+          for (const auto& [id, deadline] : b.pending)
+            pending += fmt::format("{}{{\"id\": {}, \"deadline\": {}}}", pending.size() > 1 ? ", " : "", id,
+                                   deadline == sim::kNever ? "null" : json::ms(deadline));
+          l.raw("pending", pending + "]");
+          l.i("writer_steps_left", b.writer_steps_left);
+          l.b("order_followed", b.order_followed);
         } else {
           static_assert(sizeof(T) == 0, "events.jsonl: write the fields of the new event type");
         }

@@ -40,6 +40,7 @@ void CheckpointCoordinator::stop_scheduler() {
   next_tick_ = sim::kNever;
   triggering_ = false;
   triggering_id_ = -1;
+  carried_.clear();
   for (int64_t n = decider_.clear(); n > 0; --n)
     job_->emit(events::RequestDropped{FailureReason::CHECKPOINT_COORDINATOR_SUSPEND});
   const std::vector<uint32_t> slots = pending_;
@@ -57,8 +58,13 @@ void CheckpointCoordinator::on_tick() {
   next_tick_ = scheduled + std::max(read.interval, config_.min_pause());
   job_->simulation().arm(tick_timer_, next_tick_);
   job_->emit(events::PeriodicTick{next_tick_});
+  const bool carried = scenario_.explore.readers == Readers::carried;
   if (!decider_.enqueue_periodic())
     job_->emit(events::RequestDropped{FailureReason::TOO_MANY_CHECKPOINT_REQUESTS});
+  else if (carried)
+    carried_.push_back(read);
+  // The tick's lock section ends here; the request decider runs after it.
+  coordinator_step(CoordinatorStep::tick, -1, read.interval, carried ? read.timeout : -1, read.torn);
   examine_queue();
 }
 
@@ -82,20 +88,29 @@ void CheckpointCoordinator::examine_queue() {
       case CheckpointRequestDecider::Decision::wait:
         return;
       case CheckpointRequestDecider::Decision::drop_head_min_pause:
-        decider_.pop_head();
+        pop_request();
         job_->emit(events::RequestDropped{FailureReason::MINIMUM_TIME_BETWEEN_CHECKPOINTS});
         reschedule_tick(last_completion_ + config_.min_pause());
         return;
-      case CheckpointRequestDecider::Decision::run_head:
-        decider_.pop_head();
+      case CheckpointRequestDecider::Decision::run_head: {
+        const std::optional<CheckpointConfig::Read> carried = pop_request();
         if (!job_->all_tasks_running()) {
           job_->emit(events::RequestDropped{FailureReason::NOT_ALL_REQUIRED_TASKS_RUNNING});
           continue;
         }
-        create_pending_checkpoint();
+        create_pending_checkpoint(carried);
         continue;
+      }
     }
   }
+}
+
+std::optional<CheckpointConfig::Read> CheckpointCoordinator::pop_request() {
+  decider_.pop_head();
+  if (carried_.empty()) return std::nullopt;
+  const CheckpointConfig::Read read = carried_.front();
+  carried_.pop_front();
+  return read;
 }
 
 CheckpointRun& CheckpointCoordinator::acquire_run() {
@@ -111,7 +126,7 @@ CheckpointRun& CheckpointCoordinator::acquire_run() {
     run.canceller = sim.new_timer(job_action([slot](Job& job) {
       CheckpointCoordinator& c = job.coordinator();
       CheckpointRun& r = c.pool_[slot];
-      if (r.pending) c.abort(r, FailureReason::CHECKPOINT_EXPIRED, true);
+      if (r.pending) c.expire(r);
     }));
     run.finalizer = sim.new_timer(job_action([slot](Job& job) {
       CheckpointCoordinator& c = job.coordinator();
@@ -131,7 +146,8 @@ void CheckpointCoordinator::release_if_unused(CheckpointRun& run) {
   free_slots_.push_back(run.slot);
 }
 
-void CheckpointCoordinator::create_pending_checkpoint() {
+void CheckpointCoordinator::create_pending_checkpoint(
+    const std::optional<CheckpointConfig::Read>& carried) {
   const auto& cp = scenario_.checkpointing;
   const Time now = job_->now();
   CheckpointRun& run = acquire_run();
@@ -142,10 +158,12 @@ void CheckpointCoordinator::create_pending_checkpoint() {
   run.aborted = false;
   run.tasks_active = false;
   run.trigger_timestamp = now;
-  // The canceller is armed at creation, with the timeout the coordinator reads now.
-  const CheckpointConfig::Read read = config_.read();
-  job_->emit(events::ConfigRead{ConfigReader::pending_checkpoint, read.interval, read.timeout,
-                               read.torn, run.id});
+  // The canceller is armed at creation, with the timeout the coordinator reads now (carried
+  // readers: the one the request's tick read; that is no read of its own).
+  const CheckpointConfig::Read read = carried ? *carried : config_.read();
+  if (!carried)
+    job_->emit(events::ConfigRead{ConfigReader::pending_checkpoint, read.interval, read.timeout,
+                                 read.torn, run.id});
   run.timeout = read.timeout;
   run.original_deadline = run.deadline = now + read.timeout;
   job_->simulation().arm(run.canceller, run.deadline);
@@ -171,6 +189,16 @@ void CheckpointCoordinator::create_pending_checkpoint() {
   } else {
     job_->tasks().start(run, now + cp.rpc_latency);
   }
+  coordinator_step(CoordinatorStep::create, run.id, -1, read.timeout, read.torn);
+}
+
+void CheckpointCoordinator::expire(CheckpointRun& run) {
+  const int64_t id = run.id;
+  const bool tripped = abort(run, FailureReason::CHECKPOINT_EXPIRED, false);
+  // The canceller's lock section ends with the abort (and a trip's failover); the queued
+  // requests are examined after it.
+  coordinator_step(CoordinatorStep::expire, id, -1, -1, false);
+  if (!tripped) examine_queue();
 }
 
 void CheckpointCoordinator::on_trigger_done(uint32_t slot, int64_t id) {
@@ -300,105 +328,6 @@ void CheckpointCoordinator::notify_tasks_aborted(uint32_t slot, int64_t id) {
   const int64_t wasted = job_->tasks().stop(run);
   job_->emit(events::UploadsStopped{id, wasted});
   release_if_unused(run);
-}
-
-// --- FLIP-571 configuration updates -------------------------------------------------------
-
-void CheckpointCoordinator::patch(const PatchRequest& request) {
-  if (job_->status() == JobStatus::FAILED) {
-    job_->emit(events::PatchAnswered{409, "the job is FAILED; its checkpoint configuration cannot change",
-                                    request.body, config_.interval(), config_.timeout()});
-    return;
-  }
-  const PatchValidation v = validate_patch_body(request);
-  if (v.status != 200) {
-    job_->emit(events::PatchAnswered{v.status, v.message, request.body, config_.interval(),
-                                    config_.timeout()});
-    return;
-  }
-  const bool torn = request.apply == PatchApply::torn && v.interval && v.timeout;
-  config_.begin_update(v.interval, v.timeout, torn);
-  job_->emit(events::PatchAnswered{200, "", request.body, v.interval.value_or(config_.interval()),
-                                  v.timeout.value_or(config_.timeout())});
-  if (!torn) {
-    // Atomic: both fields become visible together, then each follow-up runs.
-    if (v.interval) config_.write_interval(*v.interval);
-    if (v.timeout) config_.write_timeout(*v.timeout);
-    job_->emit(events::ConfigWritten{v.interval.has_value(), v.timeout.has_value(),
-                                    config_.interval(), config_.timeout()});
-    if (v.timeout) apply_timeout();
-    if (v.interval) apply_interval(request.interval_policy);
-    return;
-  }
-  const bool interval_first = request.tear_first == ConfigField::interval;
-  const ConfigField second = interval_first ? ConfigField::timeout : ConfigField::interval;
-  const Duration second_value = interval_first ? *v.timeout : *v.interval;
-  const auto index = static_cast<uint32_t>(delayed_writes_.size());
-  delayed_writes_.push_back({second, second_value, request.interval_policy, false});
-  write_field(request.tear_first, interval_first ? *v.interval : *v.timeout,
-              request.interval_policy);
-  job_->simulation().after(request.tear_gap, job_action([index](Job& job) {
-    CheckpointCoordinator& c = job.coordinator();
-    DelayedWrite& w = c.delayed_writes_[index];
-    if (!w.cancelled) c.write_field(w.field, w.value, w.policy);
-    w.cancelled = true;
-  }));
-}
-
-void CheckpointCoordinator::write_field(ConfigField field, Duration value, IntervalPolicy policy) {
-  if (field == ConfigField::interval) {
-    config_.write_interval(value);
-    job_->emit(events::ConfigWritten{true, false, config_.interval(), config_.timeout()});
-    apply_interval(policy);
-  } else {
-    config_.write_timeout(value);
-    job_->emit(events::ConfigWritten{false, true, config_.interval(), config_.timeout()});
-    apply_timeout();
-  }
-}
-
-void CheckpointCoordinator::apply_timeout() {
-  const Time now = job_->now();
-  const Duration timeout = config_.timeout();
-  std::vector<int64_t> ids;
-  for (uint32_t slot : pending_) ids.push_back(pool_[slot].id);
-  for (int64_t id : ids) {
-    auto it = std::find_if(pending_.begin(), pending_.end(),
-                           [this, id](uint32_t slot) { return pool_[slot].id == id; });
-    if (it == pending_.end()) continue;  // gone meanwhile (an expiry tripped a failover)
-    CheckpointRun& run = pool_[*it];
-    const Time old = run.deadline;
-    run.deadline = run.trigger_timestamp + timeout;
-    job_->emit(events::CheckpointRearmed{id, old, run.deadline});
-    if (run.deadline <= now) {
-      abort(run, FailureReason::CHECKPOINT_EXPIRED, true);
-    } else {
-      job_->simulation().arm(run.canceller, run.deadline);  // re-arming replaces the one canceller
-    }
-  }
-}
-
-void CheckpointCoordinator::apply_interval(IntervalPolicy policy) {
-  if (!scheduling_) return;  // the next scheduler start reads the new interval
-  const Time now = job_->now();
-  const Duration base = config_.base_interval();
-  switch (policy) {
-    case IntervalPolicy::earlier_only:
-      // FLIP-309: only an earlier next tick moves the timer.
-      if (now + base < next_tick_) reschedule_tick(now + base);
-      break;
-    case IntervalPolicy::next_cycle:
-      break;
-    case IntervalPolicy::immediate:
-      reschedule_tick(last_tick_ + base);
-      break;
-  }
-}
-
-void CheckpointCoordinator::reload_configuration(bool persist_overrides) {
-  for (DelayedWrite& w : delayed_writes_) w.cancelled = true;
-  config_.reload(persist_overrides);
-  job_->emit(events::ConfigReloaded{config_.interval(), config_.timeout(), persist_overrides});
 }
 
 }  // namespace ckptsim::model

@@ -96,6 +96,8 @@ constexpr const char* name_of() {
   else if constexpr (std::is_same_v<T, LoadChanged>) return "load-changed";
   else if constexpr (std::is_same_v<T, StorageChanged>) return "storage-changed";
   else if constexpr (std::is_same_v<T, RunFinished>) return "run-finished";
+  else if constexpr (std::is_same_v<T, StepTaken>) return "step-taken";
+  else if constexpr (std::is_same_v<T, WindowClosed>) return "window-closed";
   else static_assert(sizeof(T) == 0, "every event type needs a stable name");
 }
 

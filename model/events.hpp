@@ -215,6 +215,30 @@ struct RunFinished {
   uint64_t events_run;      // kernel events executed
 };
 
+// A step in the window of an interleaved update (apply: interleaved, and every branch of
+// `ckptsim explore`): a coordinator step with what it read, or one of the writer's steps.
+struct StepTaken {
+  bool writer;                  // a writer step (else a coordinator step)
+  CoordinatorStep coordinator;  // when !writer
+  std::string label;            // "tick", "create", "expire", "W:interval", "L:rearm+reschedule"
+  int64_t checkpoint_id;        // create and expire: the checkpoint; else -1
+  Duration interval_read;       // tick: the interval it read; else -1
+  Duration timeout_read;        // create: the timeout its canceller uses; carried tick: -1 else
+  bool torn;                    // the values read mix old and new (a half-visible update)
+  bool nested;                  // a coordinator step inside a writer step (no turn of its own)
+};
+
+// The window of an interleaved update closed: the coordinator's state after the last step of
+// the window (both sides done), which the explorer compares with the serial orders.
+struct WindowClosed {
+  Duration interval;  // visible
+  Duration timeout;   // visible
+  Time next_tick;     // the armed tick (kNever: none)
+  std::vector<std::pair<int64_t, Time>> pending;  // (id, deadline), by id
+  int writer_steps_left;  // steps the window ended before (none when all ran)
+  bool order_followed;    // apply: interleaved: every step came as `order` said
+};
+
 }  // namespace events
 
 using EventBody = std::variant<events::JobStatusChanged, events::PeriodicTick, events::RequestDropped,
@@ -224,7 +248,8 @@ using EventBody = std::variant<events::JobStatusChanged, events::PeriodicTick, e
                                events::CheckpointFailed, events::UploadsStopped,
                                events::FailureCounted, events::FailoverStarted, events::TasksRunning,
                                events::PatchAnswered, events::ConfigWritten, events::ConfigReloaded,
-                               events::LoadChanged, events::StorageChanged, events::RunFinished>;
+                               events::LoadChanged, events::StorageChanged, events::RunFinished,
+                               events::StepTaken, events::WindowClosed>;
 
 struct DomainEvent {
   Time at;

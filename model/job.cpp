@@ -103,13 +103,13 @@ void Job::queue_next_scripted_event() {
   const uint32_t index = script_order_[next_scripted_++];
   sim_.at_reserved(scenario_.events[index].at, index, job_action([index](Job& job) {
     job.queue_next_scripted_event();
-    job.apply(job.scenario_.events[index]);
+    job.apply(job.scenario_.events[index], index);
   }));
 }
 
-void Job::apply(const ScriptedEvent& e) {
+void Job::apply(const ScriptedEvent& e, uint32_t index) {
   std::visit(
-      [this](const auto& what) {
+      [this, index](const auto& what) {
         using T = std::decay_t<decltype(what)>;
         if constexpr (std::is_same_v<T, StorageChange>) {
           storage_.change(what);
@@ -118,7 +118,7 @@ void Job::apply(const ScriptedEvent& e) {
         } else if constexpr (std::is_same_v<T, LoadChange>) {
           change_load(what);
         } else if constexpr (std::is_same_v<T, PatchRequest>) {
-          coordinator_.patch(what);
+          coordinator_.patch(what, index);
         } else {
           fail_over(what == FailureKind::task ? FailoverCause::task : FailoverCause::jobmanager);
         }

@@ -105,7 +105,7 @@ class Job : public UploadListener {
  private:
   Job(const Job&) = default;  // the members as they are; the public copy then rebinds them
   void queue_next_scripted_event();
-  void apply(const ScriptedEvent& e);
+  void apply(const ScriptedEvent& e, uint32_t index);  // index: in the file
   void change_load(const LoadChange& change);
   void on_restart();
   void on_recovered();

@@ -9,6 +9,7 @@
 #include <variant>
 #include <vector>
 
+#include "model/steps.hpp"
 #include "sim/rng.hpp"
 #include "sim/time.hpp"
 
@@ -116,6 +117,13 @@ struct ConfigSpec {
   bool persist_overrides = true;
 };
 
+// The `explore` section: how the coordinator reads the configuration, and designs of the
+// update beyond the built-in ones (steps.hpp).
+struct ExploreSpec {
+  Readers readers = Readers::split;
+  std::vector<Design> designs;
+};
+
 // --- scripted events ---------------------------------------------------------------------
 
 struct StorageChange {
@@ -138,7 +146,7 @@ struct PatchField {
   bool scalar = true;  // false for a map or a list
 };
 
-enum class PatchApply { atomic, torn };
+enum class PatchApply { atomic, torn, interleaved };
 enum class ConfigField { interval, timeout };
 enum class IntervalPolicy { earlier_only, next_cycle, immediate };
 const char* to_string(ConfigField f);  // "checkpointInterval" | "checkpointTimeout"
@@ -151,6 +159,13 @@ struct PatchRequest {
   ConfigField tear_first = ConfigField::interval;
   Duration tear_gap = 0;
   IntervalPolicy interval_policy = IntervalPolicy::earlier_only;
+  // apply: interleaved — the design's writer steps (from `design: NAME` or `steps: [...]`),
+  // run in `order` against the coordinator steps of the window [at, at + window] (default
+  // window: the base interval in force at `at`).
+  std::string design;  // its name, when given by name
+  std::vector<WriterStep> steps;
+  std::vector<StepLabel> order;
+  std::optional<Duration> window;
 };
 
 enum class FailureKind { task, jobmanager };
@@ -176,6 +191,7 @@ struct Scenario {
   RestartStrategySpec restart_strategy;
   FailuresSpec failures;
   ConfigSpec config;
+  ExploreSpec explore;
   std::vector<ScriptedEvent> events;  // in file order; equal times apply in this order
 };
 

@@ -146,14 +146,16 @@ TEST_CASE("to_string and type_name") {
       type_name(events::FailoverStarted{}),     type_name(events::TasksRunning{}),
       type_name(events::PatchAnswered{}),       type_name(events::ConfigWritten{}),
       type_name(events::ConfigReloaded{}),      type_name(events::LoadChanged{}),
-      type_name(events::StorageChanged{}),      type_name(events::RunFinished{})};
+      type_name(events::StorageChanged{}),      type_name(events::RunFinished{}),
+      type_name(events::StepTaken{}),           type_name(events::WindowClosed{})};
   const char* expected[] = {"job-status",          "periodic-tick",        "request-dropped",
                             "trigger-rescheduled", "config-read",          "checkpoint-created",
                             "checkpoint-rearmed",  "subtask-acknowledged", "checkpoint-completed",
                             "checkpoint-failed",   "uploads-stopped",      "failure-counted",
                             "failover-started",    "tasks-running",        "patch-answered",
                             "config-written",      "config-reloaded",      "load-changed",
-                            "storage-changed",     "run-finished"};
-  static_assert(std::variant_size_v<EventBody> == 20);
-  for (int i = 0; i < 20; ++i) CHECK(std::string(all[i]) == expected[i]);
+                            "storage-changed",     "run-finished",         "step-taken",
+                            "window-closed"};
+  static_assert(std::variant_size_v<EventBody> == 22);
+  for (int i = 0; i < 22; ++i) CHECK(std::string(all[i]) == expected[i]);
 }
