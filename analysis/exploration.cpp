@@ -149,20 +149,34 @@ std::string first_difference(const Outcome& got, const Outcome& want) {
   return metrics;
 }
 
-// The tear an observation shows, in words: the steps that read a half-visible update, or what
-// of the state after the window no serial order has.
-std::string tear_text(const Observation& o) {
-  std::string out;
-  for (const StepSeen& s : o.reads) {
-    if (!s.torn) continue;
-    std::string what = s.label;
-    if (s.checkpoint >= 0) what += fmt::format(" #{}", s.checkpoint);
-    if (s.interval >= 0) what += fmt::format(" read interval {}", sim::format_duration(s.interval));
-    if (s.timeout >= 0)
-      what += fmt::format("{} timeout {}", s.interval >= 0 ? " and" : " read", sim::format_duration(s.timeout));
-    out += (out.empty() ? "" : "; ") + what;
-  }
-  return out.empty() ? "the state after the window matches no serial order" : "torn read: " + out;
+std::string read_text(const StepSeen& s) {
+  std::string what = fmt::format("{}{}@{}", s.label, s.checkpoint >= 0 ? fmt::format(" #{}", s.checkpoint) : "",
+                                 sim::format_duration(s.at));
+  if (s.interval >= 0) what += " read interval " + sim::format_duration(s.interval);
+  if (s.timeout >= 0) what += (s.interval >= 0 ? " and timeout " : " read timeout ") + sim::format_duration(s.timeout);
+  return what;
+}
+
+std::string state_text(const Observation& o) {
+  std::string out = fmt::format("interval {}, timeout {}, next tick {}", sim::format_duration(o.interval),
+                                sim::format_duration(o.timeout),
+                                o.next_tick == sim::kNever ? "none" : sim::format_duration(o.next_tick));
+  for (const auto& [id, deadline] : o.pending)
+    out += fmt::format(", #{} due {}", id, deadline == sim::kNever ? "never" : sim::format_duration(deadline));
+  return out;
+}
+
+// Where an observation first parts from a serial order's, in words.
+std::string first_observed_difference(const Observation& got, const Observation& want, const std::string& name) {
+  const size_t n = std::min(got.reads.size(), want.reads.size());
+  for (size_t i = 0; i < n; ++i)
+    if (!(got.reads[i] == want.reads[i]))
+      return fmt::format("{}, where {} has {}", read_text(got.reads[i]), name, read_text(want.reads[i]));
+  if (got.reads.size() > n)
+    return fmt::format("{}, a step {} does not have", read_text(got.reads[n]), name);
+  if (want.reads.size() > n)
+    return fmt::format("no {} as {} has", read_text(want.reads[n]), name);
+  return fmt::format("after the window {}, where {} has {}", state_text(got), name, state_text(want));
 }
 
 }  // namespace
@@ -196,21 +210,22 @@ DesignResult grade(std::string name, std::vector<std::string> steps,
       const size_t d = distance(x.outcome, serial[k].outcome);
       if (d < best) best = d, nearest = k;
     }
-    const auto serial_name = [&](size_t k) { return fmt::format("serial order {} ({})", k + 1, serial[k].labels()); };
+    const std::string serial_k = fmt::format("serial order {}", nearest + 1);
     if (observed < serial.size()) {
       w.grade = Grade::ACCEPTABLE;
       w.nearest = observed;
-      w.description = "as " + serial_name(observed);
+      w.description = fmt::format("as serial order {}", observed + 1);
     } else if (best == 0) {
       w.grade = Grade::INTERESTING;
       w.nearest = nearest;
-      w.description = tear_text(x.observation) + "; the outcome is that of " + serial_name(nearest);
+      w.description = fmt::format("the outcome of {}, but {}", serial_k,
+                                  first_observed_difference(x.observation, serial[nearest].observation, serial_k));
     } else {
       w.grade = Grade::FORBIDDEN;
       w.nearest = nearest;
-      w.description = tear_text(x.observation) + "; " +
-                      first_difference(x.outcome, serial[nearest].outcome) + ", in " +
-                      serial_name(nearest);
+      w.description = fmt::format("{}, in the nearest, {}; first apart at {}",
+                                  first_difference(x.outcome, serial[nearest].outcome), serial_k,
+                                  first_observed_difference(x.observation, serial[nearest].observation, serial_k));
     }
     rows.push_back(std::move(w));
   }

@@ -90,6 +90,7 @@ enum class Grade : uint8_t { ACCEPTABLE, INTERESTING, FORBIDDEN };
 const char* to_string(Grade g);
 
 struct Interleaving {
+  std::vector<bool> turns;      // the explorer's turns: true where the writer went first
   std::vector<StepSeen> steps;  // every step of the window, both sides
   Observation observation;
   Outcome outcome;

@@ -21,8 +21,8 @@ std::vector<Interleaving> interleavings_of(model::Enumeration<BranchFold>& e) {
   std::vector<Interleaving> out;
   out.reserve(e.leaves.size());
   for (auto& leaf : e.leaves)
-    out.push_back({leaf.observer.steps(), leaf.observer.observation(), leaf.observer.outcome(),
-                   leaf.observer.fingerprint()});
+    out.push_back({leaf.turns, leaf.observer.steps(), leaf.observer.observation(),
+                   leaf.observer.outcome(), leaf.observer.fingerprint()});
   return out;
 }
 
@@ -56,7 +56,8 @@ ExploreResult explore(const model::Scenario& scenario, const model::JobGraph& gr
   root.start();
   root.run_until(out.at);
   root_fold.settle_prefix();
-  out.window = request.window.value_or(root.coordinator().config().base_interval());
+  out.base_interval = root.coordinator().config().base_interval();
+  out.window = request.window.value_or(out.base_interval);
   out.window_end = out.window > sim::kNever - out.at ? sim::kNever : out.at + out.window;
   out.prefix_seconds = seconds_since(t0);
 

@@ -28,6 +28,7 @@ struct ExploreResult {
   Time at = 0;
   Time window_end = 0;
   Duration window = 0;
+  Duration base_interval = 0;        // in force at the arrival
   std::vector<Interleaving> serial;  // serial orders, in depth-first order
   std::vector<DesignResult> designs;
   size_t runs = 0;                   // branches simulated in all (serial orders included)

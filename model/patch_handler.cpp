@@ -215,7 +215,8 @@ bool CheckpointCoordinator::writer_goes_next() {
 }
 
 void CheckpointCoordinator::record(events::StepTaken step) {
-  if (!window_.explored) {
+  // A step nested in a writer's step takes no turn and no place in `order`.
+  if (!window_.explored && !step.nested) {
     if (window_.position >= window_.order.size() || window_.order[window_.position].text != step.label)
       window_.order_followed = false;
     ++window_.position;

@@ -1,0 +1,151 @@
+// `ckptsim explore`: every interleaving of one PATCH's writer steps with the coordinator's
+// steps in its window, graded against the atomic update (analysis/explore.hpp), printed as
+// jcstress-style tables or JSON; --emit writes a runnable scenario per distinct outcome.
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+
+#include <boost/program_options.hpp>
+#include <fmt/format.h>
+
+#include "analysis/explore_report.hpp"
+#include "cli/commands.hpp"
+#include "cli/explore_emit.hpp"
+#include "cli/session.hpp"
+#include "sim/units.hpp"
+
+namespace po = boost::program_options;
+
+namespace ckptsim::cli {
+
+namespace {
+
+const char* kExploreUsage =
+    "usage: ckptsim explore SCENARIO [--patch N] [--window D] [--design NAME]...\n"
+    "                                [--format table|json] [--trace] [--emit DIR]\n"
+    "                                [--seed N] [--set key=value]...\n";
+
+// The file index of the Nth (1-based) patch event, if there is one.
+std::optional<uint32_t> nth_patch(const model::Scenario& s, int n) {
+  int seen = 0;
+  for (uint32_t i = 0; i < s.events.size(); ++i)
+    if (std::holds_alternative<model::PatchRequest>(s.events[i].what) && ++seen == n) return i;
+  return std::nullopt;
+}
+
+// The designs to explore: those named with --design (scenario-defined first, then built-in),
+// or every built-in and scenario-defined design.
+std::optional<std::vector<model::Design>> chosen_designs(const model::Scenario& s,
+                                                         const std::vector<std::string>& names) {
+  std::vector<model::Design> out;
+  if (names.empty()) {
+    out = model::builtin_designs();
+    for (const model::Design& d : s.explore.designs) {
+      auto same = std::find_if(out.begin(), out.end(), [&](const model::Design& b) { return b.name == d.name; });
+      if (same != out.end()) *same = d; else out.push_back(d);
+    }
+    return out;
+  }
+  for (const std::string& n : names) {
+    const model::Design* d = model::find_design(n, s.explore.designs);
+    if (!d) {
+      std::string known;
+      for (const model::Design& b : model::builtin_designs()) known += (known.empty() ? "" : ", ") + b.name;
+      for (const model::Design& b : s.explore.designs) known += ", " + b.name;
+      std::cerr << fmt::format("ckptsim explore: unknown design '{}'; known: {}\n", n, known);
+      return std::nullopt;
+    }
+    out.push_back(*d);
+  }
+  return out;
+}
+
+}  // namespace
+
+int explore_command(const std::vector<std::string>& args) {
+  po::options_description opts("ckptsim explore options");
+  opts.add_options()("help,h", "show this help")(
+      "patch", po::value<int>()->default_value(1), "the Nth patch event of the scenario (1-based)")(
+      "window", po::value<std::string>(), "window length after the patch's arrival (default: the base interval then)")(
+      "design", po::value<std::vector<std::string>>()->composing(),
+      "explore only this design (repeatable): volatile, volatile-timeout-first, per-field, locked, snapshot, or one of explore.designs")(
+      "format", po::value<std::string>()->default_value("table"), "table | json")(
+      "trace", po::bool_switch(), "print each FORBIDDEN row's interleaving, writer and coordinator side by side")(
+      "emit", po::value<std::string>(), "write a scenario reproducing each distinct outcome of each design into DIR")(
+      "seed", po::value<uint64_t>(), "override the scenario's seed")(
+      "set", po::value<std::vector<std::string>>()->composing(), "override a field before validation");
+  po::variables_map vm;
+  if (auto rc = parse_scenario_command(args, opts, "ckptsim explore", kExploreUsage, vm)) return *rc;
+  const std::string format = vm["format"].as<std::string>();
+  if (format != "table" && format != "json") {
+    std::cerr << "ckptsim explore: --format must be table or json, not '" << format << "'\n";
+    return 2;
+  }
+  std::optional<sim::Duration> window;
+  if (vm.count("window")) {
+    const auto w = sim::parse_duration(vm["window"].as<std::string>());
+    if (!w || *w < 0) {
+      std::cerr << "ckptsim explore: --window: expected a duration such as 2min"
+                << (w ? "" : " (" + w.error + ")") << "\n";
+      return 2;
+    }
+    window = *w;
+  }
+  std::vector<std::string> sets;
+  if (vm.count("set")) sets = vm["set"].as<std::vector<std::string>>();
+  std::optional<uint64_t> seed;
+  if (vm.count("seed")) seed = vm["seed"].as<uint64_t>();
+  const std::string path = vm["scenario"].as<std::string>();
+  auto loaded = load_or_report(path, sets, seed);
+  if (!loaded) return 2;
+  const model::Scenario& scenario = loaded->scenario;
+
+  const int n = vm["patch"].as<int>();
+  const std::optional<uint32_t> event = nth_patch(scenario, n);
+  if (!event) {
+    std::cerr << fmt::format("ckptsim explore: {}: there is no patch event number {} to explore\n", path, n);
+    return 2;
+  }
+  std::vector<std::string> names;
+  if (vm.count("design")) names = vm["design"].as<std::vector<std::string>>();
+  auto designs = chosen_designs(scenario, names);
+  if (!designs) return 2;
+  const auto& patch = std::get<model::PatchRequest>(scenario.events[*event].what);
+  if (model::validate_patch_body(patch).timeout)
+    for (const model::Design& d : *designs)
+      if (!model::rearms(d.steps))
+        std::cerr << fmt::format("ckptsim explore: warning: design '{}' never re-arms, but the body "
+                                 "changes the timeout: in-flight checkpoints keep their old deadlines\n",
+                                 d.name);
+
+  auto built = model::JobGraph::build(scenario.operators, scenario.edges);
+  analysis::ExploreRequest request;
+  request.event = *event;
+  request.window = window;
+  request.designs = *designs;
+  const analysis::ExploreResult result =
+      analysis::explore(scenario, std::get<model::JobGraph>(built), request);
+  if (!result.error.empty()) {
+    std::cerr << fmt::format("ckptsim explore: {}: {}\n", path, result.error);
+    return 2;
+  }
+  const std::optional<analysis::Likelihood> likelihood;
+  const analysis::ExploreReport report{scenario, n, patch, result, likelihood};
+  try {
+    if (vm.count("emit")) {
+      const std::vector<std::string> written = emit_interleavings(path, sets, seed, *event, report,
+                                                                  vm["emit"].as<std::string>());
+      for (const std::string& f : written) std::cerr << "wrote " << f << "\n";
+    }
+  } catch (const std::exception& e) {
+    std::cerr << "ckptsim explore: " << e.what() << "\n";
+    return 2;
+  }
+  if (format == "json")
+    analysis::write_explore_json(std::cout, report);
+  else
+    analysis::write_explore_table(std::cout, report, vm["trace"].as<bool>());
+  return result.any_forbidden() ? 1 : 0;
+}
+
+}  // namespace ckptsim::cli
