@@ -22,6 +22,8 @@ const char* kUsage =
     "  ckptsim sweep SCENARIO --vary k=v1,v2,... [--vary ...] [--replications R] [--jobs N]\n"
     "                       [--shard I/N] [--list-runs] [--run N] --out FILE.csv\n"
     "  ckptsim merge OUT.csv SHARD.csv...\n"
+    "  ckptsim calibrate --checkpoints FILE [--config FILE] [--job FILE] [--subtasks [VERTEX=]FILE]...\n"
+    "                       --out SCENARIO.yaml [--seed N]\n"
     "  ckptsim --help | --version\n"
     "\n"
     "exit codes: 0 ok, 1 an expectation failed, 2 usage or scenario error\n"
@@ -50,6 +52,7 @@ int main(int argc, char** argv) {
   if (command == "compare") return ckptsim::cli::compare_command(rest);
   if (command == "sweep") return ckptsim::cli::sweep_command(rest);
   if (command == "merge") return ckptsim::cli::merge_command(rest);
+  if (command == "calibrate") return ckptsim::cli::calibrate_command(rest);
   std::cerr << "ckptsim: unknown command '" << command << "'\n\n" << kUsage;
   return 2;
 }
