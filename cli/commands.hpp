@@ -13,5 +13,6 @@ int compare_command(const std::vector<std::string>& args);
 int sweep_command(const std::vector<std::string>& args);
 int merge_command(const std::vector<std::string>& args);
 int explore_command(const std::vector<std::string>& args);
+int calibrate_command(const std::vector<std::string>& args);
 
 }  // namespace ckptsim::cli

@@ -24,6 +24,8 @@ const char* kUsage =
     "  ckptsim merge OUT.csv SHARD.csv...\n"
     "  ckptsim explore SCENARIO [--patch N] [--window D] [--design NAME]... [--format table|json]\n"
     "                       [--trace] [--emit DIR]\n"
+    "  ckptsim calibrate --checkpoints FILE [--config FILE] [--job FILE] [--subtasks [VERTEX=]FILE]...\n"
+    "                       --out SCENARIO.yaml [--seed N]\n"
     "  ckptsim --help | --version\n"
     "\n"
     "exit codes: 0 ok, 1 an expectation failed, 2 usage or scenario error\n"
@@ -53,6 +55,7 @@ int main(int argc, char** argv) {
   if (command == "sweep") return ckptsim::cli::sweep_command(rest);
   if (command == "merge") return ckptsim::cli::merge_command(rest);
   if (command == "explore") return ckptsim::cli::explore_command(rest);
+  if (command == "calibrate") return ckptsim::cli::calibrate_command(rest);
   std::cerr << "ckptsim: unknown command '" << command << "'\n\n" << kUsage;
   return 2;
 }
