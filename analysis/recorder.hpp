@@ -41,7 +41,7 @@ namespace ckptsim::analysis {
 using sim::Duration;
 using sim::Time;
 
-enum class CheckpointStatus : uint8_t { IN_PROGRESS, COMPLETED, FAILED };
+enum class CheckpointStatus : uint8_t { COMPLETED, FAILED, IN_PROGRESS };
 const char* to_string(CheckpointStatus s);
 
 // One checkpoint of the history. Times are µs; -1 marks "unknown" (no acknowledgement yet).

@@ -10,6 +10,9 @@
 #include <yaml-cpp/mark.h>
 #include <yaml-cpp/parser.h>
 
+#include "cli/scenario_schema.hpp"
+#include "sim/names.hpp"
+
 namespace ckptsim::cli {
 namespace {
 
@@ -190,8 +193,9 @@ std::variant<AppliedOverride, ScenarioError> apply_override(YAML::Node& root,
       const std::string here = join(segs, i + 1);
       const std::string parent = i == 0 ? std::string("the scenario") : join(segs, i);
       bool any_key = false;
-      const std::vector<std::string_view>* known = schema::known_keys(
+      const schema::MapSchema* here_schema = schema::schema_at(
           std::vector<std::string>(segs.begin(), segs.begin() + static_cast<long>(i)), &any_key);
+      const std::vector<std::string_view>* known = here_schema ? &here_schema->names : nullptr;
 
       if (cur.IsNull() && known == nullptr && !any_key && is_index(seg))
         cur = YAML::Node(YAML::NodeType::Sequence);  // an empty list written as `key:`
@@ -238,7 +242,7 @@ std::variant<AppliedOverride, ScenarioError> apply_override(YAML::Node& root,
         if (!allowed) {
           std::string hint;
           if (known != nullptr) {
-            if (auto near = schema::nearest(seg, *known))
+            if (auto near = sim::nearest_name(seg, *known))
               hint = fmt::format("; did you mean '{}'?", *near);
           }
           return fail(cols[i], fmt::format("--set {}: no such key '{}'{}", here, seg, hint));

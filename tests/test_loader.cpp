@@ -382,7 +382,7 @@ TEST_CASE("each error type has a position and says what was expected") {
     auto e = errs(load(std::string(kMinimal) +
                        "restart_strategy: {multiplier: 0.5, jitter: 2}\n"));
     REQUIRE(e.size() == 2);
-    CHECK(contains(e[0].message, "multiplier: expected a number of at least 1, got '0.5'"));
+    CHECK(contains(e[0].message, "multiplier: expected a number from 1 to 1000000, got '0.5'"));
     CHECK(contains(e[1].message, "jitter: expected a number from 0 to 1, got '2'"));
     std::string t = kMinimal;
     t.replace(t.find("interval: 1min"), 14, "interval: 1min, max_concurrent: 0");
