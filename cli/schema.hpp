@@ -317,6 +317,46 @@ inline DistributionValue duration_or_distribution() { return {DistributionValue:
 // The {dist: ...} mapping, for the reference and `--set`.
 const MapSchema& distribution_schema();
 
+// A list of scalars, each read by V: `readers: [periodic-trigger, pending-checkpoint]`. An empty
+// list is allowed unless `non_empty`; a null (`key:` with nothing) is an empty list.
+template <class V>
+struct ListOfValues {
+  V each;
+  bool non_empty = false;
+  using Item = std::decay_t<decltype(*std::declval<const V&>().read(std::declval<Context&>(),
+                                                                    std::declval<const YamlNode&>()))>;
+  std::optional<std::vector<Item>> read(Context& c, const YamlNode& n) const {
+    std::vector<Item> out;
+    if (n.node.IsNull() && !non_empty) return out;
+    if (!n.node.IsSequence() || (non_empty && n.node.size() == 0)) {
+      c.yaml.error(n, fmt::format("{}: expected a {}list, got {}", n.path, non_empty ? "non-empty " : "",
+                                  n.node.IsSequence() ? "an empty list" : yaml_type_name(n.node)));
+      return std::nullopt;
+    }
+    bool ok = true;
+    for (size_t i = 0; i < n.node.size(); ++i) {
+      auto v = each.read(c, c.yaml.child(n, n.node[i], fmt::format("{}.{}", n.path, i)));
+      if (v) out.push_back(std::move(*v));
+      else ok = false;
+    }
+    if (!ok) return std::nullopt;
+    return out;
+  }
+  void describe(KeyDoc& d) const {
+    each.describe(d);
+    d.type = "list of " + d.type;
+  }
+  std::string show(const std::vector<Item>& v) const {
+    std::string out = "[";
+    for (size_t i = 0; i < v.size(); ++i) out += (i ? ", " : "") + each.show(v[i]);
+    return out + "]";
+  }
+};
+template <class V>
+ListOfValues<V> list_of_values(V each, bool non_empty = false) {
+  return {std::move(each), non_empty};
+}
+
 // --- keys --------------------------------------------------------------------------------
 
 template <class V>

@@ -41,6 +41,7 @@ struct Toy {
   int64_t count = 3;
   std::optional<sim::Duration> wait;
   std::string label;
+  std::vector<model::Partitioning> ways{model::Partitioning::hash};
   model::SourcePos pos;
 };
 
@@ -49,7 +50,10 @@ const Section<Toy>& toy_schema() {
       "toy", "A toy.",
       {key("count", &Toy::count, integer(1, 9), "How many.").required("a count"),
        key("wait", &Toy::wait, duration(), "How long.").when_absent("forever"),
-       key("label", &Toy::label, text("label"), "What it says.")},
+       key("label", &Toy::label, text("label"), "What it says."),
+       key("ways", &Toy::ways,
+           list_of_values(choice<model::Partitioning>({"forward", "rebalance", "hash", "broadcast"})),
+           "Which ways.")},
       {.pos = &Toy::pos, .check = [](Context& c, const YamlMap& m, Toy& t) {
          if (t.count == 9) c.yaml.error(m.self, "toy: nine is too many");
        }}};
@@ -83,6 +87,25 @@ TEST_CASE("a section reads its keys into their members; absent keys keep the def
   CHECK(r.toy.pos.line == 1);
   CHECK(r.toy.pos.column == 1);
   CHECK(read_toy("{count: 1, wait: 2s}").toy.wait == 2 * sim::kSecond);
+}
+
+TEST_CASE("a list of scalars: each read by its value type, with the entry's path") {
+  auto r = read_toy("{count: 1, ways: [forward, broadcast]}");
+  CHECK(r.errors.empty());
+  CHECK(r.toy.ways == std::vector<model::Partitioning>{model::Partitioning::forward,
+                                                       model::Partitioning::broadcast});
+  CHECK(read_toy("{count: 1, ways: }").toy.ways.empty());
+  r = read_toy("{count: 1, ways: [forward, hsah]}");
+  REQUIRE(r.errors.size() == 1);
+  CHECK(contains(r.errors[0].message, "toy.ways.1: expected one of forward, rebalance, hash, "
+                                      "broadcast, got 'hsah'; did you mean 'hash'?"));
+  CHECK(r.toy.ways == std::vector<model::Partitioning>{model::Partitioning::hash});  // unchanged
+  r = read_toy("{count: 1, ways: forward}");
+  REQUIRE(r.errors.size() == 1);
+  CHECK(contains(r.errors[0].message, "toy.ways: expected a list, got a scalar"));
+  const KeyDoc& ways = toy_schema().keys[3];
+  CHECK(ways.type == "list of one of `forward`, `rebalance`, `hash`, `broadcast`");
+  CHECK(ways.default_text == "[hash]");
 }
 
 TEST_CASE("a section reports: unknown keys with a suggestion, missing required ones, bad values, "
