@@ -33,20 +33,6 @@ Duration CheckpointRecord::end_to_end_duration() const {
   return std::max<Duration>(0, latest_ack_timestamp - trigger_timestamp);
 }
 
-const std::vector<std::string_view>& metric_names() {
-  static const std::vector<std::string_view> names{
-      "failovers", "jobmanager_failovers", "job_status", "completed", "failed", "expired",
-      "rescued", "wasted_bytes", "max_time_without_completed_checkpoint", "time_in_failure_loop",
-      "replayed_bytes", "replayed_time", "max_lag", "final_lag", "max_lag_bytes",
-      "final_lag_bytes", "patches_accepted", "patches_rejected", "torn_observations"};
-  return names;
-}
-
-bool metric_is_time(std::string_view n) {
-  return n == "max_time_without_completed_checkpoint" || n == "time_in_failure_loop" ||
-         n == "replayed_time" || n == "max_lag" || n == "final_lag";
-}
-
 Recorder::Recorder(const model::Scenario& s, size_t distinct_limit)
     : Recorder(s, History::full, {}, distinct_limit) {}
 
@@ -392,44 +378,19 @@ Metrics Recorder::metrics() const {
   return m;
 }
 
-namespace {
-// Value of a numeric metric in its native unit (µs for times), or empty.
-std::optional<int64_t> raw_metric(const Metrics& m, std::string_view n) {
-  if (n == "failovers") return m.failovers;
-  if (n == "jobmanager_failovers") return m.jobmanager_failovers;
-  if (n == "completed") return m.completed;
-  if (n == "failed") return m.failed;
-  if (n == "expired") return m.expired;
-  if (n == "rescued") return m.rescued;
-  if (n == "wasted_bytes") return m.wasted_bytes;
-  if (n == "max_time_without_completed_checkpoint") return m.max_time_without_completed_checkpoint;
-  if (n == "time_in_failure_loop") return m.time_in_failure_loop;
-  if (n == "replayed_bytes") return m.replayed_bytes;
-  if (n == "replayed_time") return m.replayed_time;
-  if (n == "max_lag") return m.max_lag;
-  if (n == "final_lag") return m.final_lag;
-  if (n == "max_lag_bytes") return m.max_lag_bytes;
-  if (n == "final_lag_bytes") return m.final_lag_bytes;
-  if (n == "patches_accepted") return m.patches_accepted;
-  if (n == "patches_rejected") return m.patches_rejected;
-  if (n == "torn_observations") return m.torn_observations;
-  return std::nullopt;
-}
-}  // namespace
-
 std::optional<double> Recorder::metric(std::string_view name) const {
-  auto v = raw_metric(metrics(), name);
-  if (!v) return std::nullopt;
-  if (metric_is_time(name)) return static_cast<double>(*v) / 1000.0;
-  return static_cast<double>(*v);
+  const MetricSpec* spec = find_metric(name);
+  if (!spec || !spec->value) return std::nullopt;
+  const auto v = static_cast<double>(metrics().*(spec->value));
+  return spec->unit == MetricUnit::time ? v / 1000.0 : v;
 }
 
 std::optional<std::string> Recorder::metric_text(std::string_view name) const {
-  if (name == "job_status") return job_status();
-  auto v = raw_metric(metrics(), name);
-  if (!v) return std::nullopt;
-  if (metric_is_time(name)) return sim::format_ms(*v);
-  return fmt::format("{}", *v);
+  const MetricSpec* spec = find_metric(name);
+  if (!spec) return std::nullopt;
+  if (spec->unit == MetricUnit::status) return job_status();
+  const int64_t v = metrics().*(spec->value);
+  return spec->unit == MetricUnit::time ? sim::format_ms(v) : fmt::format("{}", v);
 }
 
 std::string Recorder::job_status() const { return model::to_string(m_.job_status); }

@@ -33,6 +33,7 @@
 #include <utility>
 #include <vector>
 
+#include "analysis/metrics.hpp"
 #include "model/events.hpp"
 #include "model/scenario.hpp"
 
@@ -83,34 +84,6 @@ struct TornObservation {
   Duration interval = 0, timeout = 0;
   int64_t checkpoint_id = -1;
 };
-
-// Times are µs, sizes bytes (summary.json prints times as ms).
-struct Metrics {
-  int64_t failovers = 0;
-  int64_t jobmanager_failovers = 0;
-  model::JobStatus job_status = model::JobStatus::RUNNING;
-  int64_t completed = 0;
-  int64_t failed = 0;
-  int64_t expired = 0;
-  int64_t rescued = 0;
-  int64_t wasted_bytes = 0;
-  Duration max_time_without_completed_checkpoint = 0;
-  Duration time_in_failure_loop = 0;
-  int64_t replayed_bytes = 0;
-  Duration replayed_time = 0;
-  Duration max_lag = 0;
-  Duration final_lag = 0;
-  int64_t max_lag_bytes = 0;
-  int64_t final_lag_bytes = 0;
-  int64_t patches_accepted = 0;
-  int64_t patches_rejected = 0;
-  int64_t torn_observations = 0;
-};
-
-// The metric keys of summary.json, in its order.
-const std::vector<std::string_view>& metric_names();
-// True for metrics that are durations (printed and compared in ms).
-bool metric_is_time(std::string_view name);
 
 struct Counts {
   int64_t total = 0, completed = 0, failed = 0, in_progress = 0;

@@ -118,11 +118,10 @@ void write_summary_json(std::ostream& os, const Recorder& rec) {
   }
 
   out += "  \"metrics\": {\n";
-  const auto& names = metric_names();
-  for (size_t i = 0; i < names.size(); ++i) {
-    std::string v = *rec.metric_text(names[i]);
-    if (names[i] == "job_status") v = json::quote(v);
-    out += fmt::format("    \"{}\": {}{}\n", names[i], v, i + 1 < names.size() ? "," : "");
+  for (const MetricSpec& m : kMetrics) {
+    std::string v = *rec.metric_text(m.name);
+    if (m.unit == MetricUnit::status) v = json::quote(v);
+    out += fmt::format("    \"{}\": {}{}\n", m.name, v, &m != &kMetrics[std::size(kMetrics) - 1] ? "," : "");
   }
   out += "  },\n";
 

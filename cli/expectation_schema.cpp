@@ -32,7 +32,7 @@ const std::vector<std::string_view>& job_status_names() {
 void read_value(Context& c, const YamlEntry& e, Expectation& x) {
   if (x.metric.empty()) return;  // the metric is wrong: nothing to compare the value with
   YamlReader& y = c.yaml;
-  if (x.metric == "job_status") {
+  if (analysis::metric_is_status(x.metric)) {
     if (auto i = y.choice(e.value, job_status_names())) x.value_text = job_status_names()[*i];
     return;
   }
@@ -105,9 +105,9 @@ bool read_expectation(const Section<Expectation>& s, Context& c, const YamlNode&
     if (e && (k.form.empty() || k.form == form.selector)) s.read_entry(c, *e, x);
   }
   if (const YamlEntry* op = s.entry(*m, "op");
-      op && x.metric == "job_status" && !x.op.empty() && x.op != "==" && x.op != "!=")
-    c.yaml.error(op->value, fmt::format("{}: job_status compares with == or != only, got '{}'",
-                                        n.path, x.op));
+      op && analysis::metric_is_status(x.metric) && !x.op.empty() && x.op != "==" && x.op != "!=")
+    c.yaml.error(op->value, fmt::format("{}: {} compares with == or != only, got '{}'", n.path,
+                                        x.metric, x.op));
   return c.yaml.error_count() == before;
 }
 

@@ -85,6 +85,21 @@ void names(std::string& out, std::string_view title, std::string_view doc,
   out += "\n";
 }
 
+// The metric table of analysis/metrics.hpp.
+void metrics(std::string& out) {
+  out += "## Metrics\n\nThe keys of summary.json's `metrics`, which `expect: {metric: ...}` names. "
+         "Times are printed and compared in ms.\n\n";
+  out += "| metric | unit | description |\n|---|---|---|\n";
+  for (const analysis::MetricSpec& m : analysis::kMetrics) {
+    const char* unit = m.unit == analysis::MetricUnit::time    ? "time (ms)"
+                       : m.unit == analysis::MetricUnit::bytes ? "bytes"
+                       : m.unit == analysis::MetricUnit::count ? "count"
+                                                               : "job status";
+    out += fmt::format("| `{}` | {} | {} |\n", m.name, unit, cell(m.doc));
+  }
+  out += "\n";
+}
+
 }  // namespace
 
 std::string scenario_reference_markdown() {
@@ -107,8 +122,7 @@ std::string scenario_reference_markdown() {
   walk(schema::scenario_schema(), order, seen);
   order.push_back(&schema::distribution_schema());
   for (const MapSchema* m : order) table(out, *m);
-  names(out, "Metrics", "The keys of summary.json's `metrics`, which `expect: {metric: ...}` names.",
-        analysis::metric_names());
+  metrics(out);
   names(out, "Checkpoint statuses", "For `expect: {checkpoint: N, status: ...}`.",
         sim::enum_names<analysis::CheckpointStatus>());
   names(out, "Failure reasons", "Flink's CheckpointFailureReason names the model produces, for "

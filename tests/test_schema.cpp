@@ -213,6 +213,7 @@ TEST_CASE("the reference has a table row for every key") {
     for (const KeyDoc& k : m->keys) CHECK(contains(md, fmt::format("| `{}` | ", k.name)));
   }
   CHECK(contains(md, "| `timeout` | duration | time | `10min` | ≥ 10ms | A pending checkpoint expires"));
-  CHECK(contains(md, "- `torn_observations`"));
+  CHECK(contains(md, "| `torn_observations` | count | Reads of a half-written (torn) configuration. |"));
+  CHECK(contains(md, "| `max_lag` | time (ms) | "));
   CHECK(contains(md, "- `CHECKPOINT_SUBSUMED`"));
 }
