@@ -1,6 +1,14 @@
 // The scripted events of a scenario (`events:`, SPEC section 7): `at` and exactly one kind. The
 // kinds are the alternatives of model::ScriptedEvent::what, each with one event_kind() overload
 // below: a new alternative without one does not compile.
+//
+// A new kind of event touches four files: model/scenario.hpp (its struct, and the alternative of
+// ScriptedEvent::what), model/job.cpp (Job::apply: what it does, or which part of the model it
+// calls; its visit fails to compile without it), the model file that does it, and this file (an
+// event_kind() overload, with a Section for its keys). docs/scenario-reference.md is then
+// regenerated (cmake --build build --target scenario-reference). If the model reports the
+// change in a new domain event, that is a domain event type: model/events.hpp, model/events.cpp
+// (its name) and analysis/events_jsonl.cpp (its fields), each a compile error when missing.
 #include <type_traits>
 #include <variant>
 
