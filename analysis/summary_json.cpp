@@ -74,10 +74,20 @@ void put_history_entry(fast::Cursor& out, const CheckpointRecord& r) {
   out.put('}');
 }
 
-}  // namespace
+// `  "key": [` one item per line `]` (or `[]`), with a comma after, as every list but the last.
+template <class Item, class Fn>
+void list(std::string& out, std::string_view key, const std::vector<Item>& items, Fn&& item_json) {
+  if (items.empty()) {
+    out += fmt::format("  \"{}\": [],\n", key);
+    return;
+  }
+  out += fmt::format("  \"{}\": [\n", key);
+  for (size_t i = 0; i < items.size(); ++i)
+    out += fmt::format("    {}{}\n", item_json(items[i]), i + 1 < items.size() ? "," : "");
+  out += "  ],\n";
+}
 
-void write_summary_json(std::ostream& os, const Recorder& rec) {
-  std::string out;
+void head(std::string& out, const Recorder& rec) {
   out += "{\n";
   out += fmt::format("  \"scenario\": {},\n", json::quote(rec.scenario_name()));
   out += fmt::format("  \"seed\": {},\n", rec.seed());
@@ -88,6 +98,9 @@ void write_summary_json(std::ostream& os, const Recorder& rec) {
   out += fmt::format(
       "  \"counts\": {{\"total\": {}, \"completed\": {}, \"failed\": {}, \"in_progress\": {}}},\n",
       c.total, c.completed, c.failed, c.in_progress);
+}
+
+void summary(std::string& out, const Recorder& rec) {
   using F = Recorder::Field;
   out += "  \"summary\": {\n";
   out += fmt::format("    \"end_to_end_duration\": {},\n",
@@ -98,29 +111,34 @@ void write_summary_json(std::ostream& os, const Recorder& rec) {
   out += fmt::format("    \"alignment_duration\": {}\n",
                      stats_json(rec.summary(F::alignment_duration), true));
   out += "  },\n";
+}
 
+// Every checkpoint, streamed: what `out` holds so far goes first.
+void history_list(std::ostream& os, std::string& out, const Recorder& rec) {
   const size_t n = rec.history_size();
   if (n == 0) {
     out += "  \"history\": [],\n";
-  } else {
-    out += "  \"history\": [\n";
-    os << out;
-    out.clear();
-    {
-      fast::BlockWriter w(os);
-      const size_t room = entry_room() + 6;  // the indent and ",\n"
-      size_t i = 0;
-      rec.for_each_checkpoint([&](const CheckpointRecord& r) {
-        fast::Cursor c = w.take(room);
-        c.put(std::string_view("    "));
-        put_history_entry(c, r);
-        c.put(++i < n ? std::string_view(",\n") : std::string_view("\n"));
-        w.give(c);
-      });
-    }
-    out += "  ],\n";
+    return;
   }
+  out += "  \"history\": [\n";
+  os << out;
+  out.clear();
+  {
+    fast::BlockWriter w(os);
+    const size_t room = entry_room() + 6;  // the indent and ",\n"
+    size_t i = 0;
+    rec.for_each_checkpoint([&](const CheckpointRecord& r) {
+      fast::Cursor c = w.take(room);
+      c.put(std::string_view("    "));
+      put_history_entry(c, r);
+      c.put(++i < n ? std::string_view(",\n") : std::string_view("\n"));
+      w.give(c);
+    });
+  }
+  out += "  ],\n";
+}
 
+void metrics(std::string& out, const Recorder& rec) {
   out += "  \"metrics\": {\n";
   for (const MetricSpec& m : kMetrics) {
     std::string v = *rec.metric_text(m.name);
@@ -128,45 +146,38 @@ void write_summary_json(std::ostream& os, const Recorder& rec) {
     out += fmt::format("    \"{}\": {}{}\n", m.name, v, &m != &kMetrics[std::size(kMetrics) - 1] ? "," : "");
   }
   out += "  },\n";
+}
 
-  const auto& patches = rec.patches();
-  if (patches.empty()) {
-    out += "  \"patches\": [],\n";
-  } else {
-    out += "  \"patches\": [\n";
-    for (size_t i = 0; i < patches.size(); ++i) {
-      const auto& p = patches[i];
-      const std::string body = json::patch_body(p.body);
-      out += fmt::format(
-          "    {{\"at\": {}, \"status\": {}, \"message\": {}, \"body\": {}, "
-          "\"effective\": {{\"interval\": {}, \"timeout\": {}}}}}{}\n",
-          sim::format_ms(p.at), p.status, json::quote(p.message), body, sim::format_ms(p.interval),
-          sim::format_ms(p.timeout), i + 1 < patches.size() ? "," : "");
-    }
-    out += "  ],\n";
-  }
-
-  const auto& torn = rec.torn_observations();
-  if (torn.empty()) {
-    out += "  \"torn_observations\": [],\n";
-  } else {
-    out += "  \"torn_observations\": [\n";
-    for (size_t i = 0; i < torn.size(); ++i) {
-      const auto& t = torn[i];
-      out += fmt::format("    {{\"at\": {}, \"reader\": \"{}\", \"interval\": {}, \"timeout\": {}}}{}\n",
-                         sim::format_ms(t.at), model::to_string(t.reader),
-                         sim::format_ms(t.interval), sim::format_ms(t.timeout),
-                         i + 1 < torn.size() ? "," : "");
-    }
-    out += "  ],\n";
-  }
-
+void config(std::string& out, const Recorder& rec) {
   const auto& cfg = rec.config();
   out += fmt::format(
       "  \"config\": {{\"interval\": {}, \"timeout\": {}, \"min_pause\": {}, "
       "\"max_concurrent\": {}, \"tolerable_failed_checkpoints\": {}}}\n",
       sim::format_ms(cfg.interval), sim::format_ms(cfg.timeout), sim::format_ms(cfg.min_pause),
       cfg.max_concurrent, cfg.tolerable_failed_checkpoints);
+}
+
+}  // namespace
+
+void write_summary_json(std::ostream& os, const Recorder& rec) {
+  std::string out;
+  head(out, rec);
+  summary(out, rec);
+  history_list(os, out, rec);
+  metrics(out, rec);
+  list(out, "patches", rec.patches(), [](const PatchRecord& p) {
+    return fmt::format(
+        "{{\"at\": {}, \"status\": {}, \"message\": {}, \"body\": {}, "
+        "\"effective\": {{\"interval\": {}, \"timeout\": {}}}}}",
+        sim::format_ms(p.at), p.status, json::quote(p.message), json::patch_body(p.body),
+        sim::format_ms(p.interval), sim::format_ms(p.timeout));
+  });
+  list(out, "torn_observations", rec.torn_observations(), [](const TornObservation& t) {
+    return fmt::format("{{\"at\": {}, \"reader\": \"{}\", \"interval\": {}, \"timeout\": {}}}",
+                       sim::format_ms(t.at), model::to_string(t.reader), sim::format_ms(t.interval),
+                       sim::format_ms(t.timeout));
+  });
+  config(out, rec);
   out += "}\n";
   os << out;
 }
