@@ -1,3 +1,5 @@
+// Pins the writers of analysis/: summary_json.cpp and history_csv.cpp (one table of fields,
+// history_fields.hpp), events_jsonl.cpp, trace_json.cpp, timeline_svg.cpp and table.cpp.
 #define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
 #include <doctest/doctest.h>
 
