@@ -359,6 +359,15 @@ ListOfValues<V> list_of_values(V each, bool non_empty = false) {
 
 // --- keys --------------------------------------------------------------------------------
 
+// A key with its name and doc line, for the builders below to fill.
+template <class T>
+Key<T> named(std::string_view name, std::string_view doc) {
+  Key<T> k;
+  k.doc.name = name;
+  k.doc.doc = doc;
+  return k;
+}
+
 template <class V>
 concept ScalarValue = requires(const V& v, Context& c, const YamlNode& n, KeyDoc& d) {
   v.read(c, n);
@@ -368,9 +377,7 @@ concept ScalarValue = requires(const V& v, Context& c, const YamlNode& n, KeyDoc
 // A key read by a value type into member `m`.
 template <class T, class M, ScalarValue V>
 Key<T> key(std::string_view name, M T::*m, V value, std::string_view doc) {
-  Key<T> k;
-  k.doc.name = name;
-  k.doc.doc = doc;
+  Key<T> k = named<T>(name, doc);
   value.describe(k.doc);
   k.doc.default_text = show_default(value, T{}.*m);
   k.read = [m, value](Context& c, const YamlEntry& e, T& into) {
@@ -382,9 +389,7 @@ Key<T> key(std::string_view name, M T::*m, V value, std::string_view doc) {
 // A key whose value is a mapping read into member `m` (`network`, `checkpointing`).
 template <class T, class M>
 Key<T> key(std::string_view name, M T::*m, const Section<M>& section, std::string_view doc) {
-  Key<T> k;
-  k.doc.name = name;
-  k.doc.doc = doc;
+  Key<T> k = named<T>(name, doc);
   k.doc.type = "mapping";
   k.doc.child = &section;
   k.read = [m, &section](Context& c, const YamlEntry& e, T& into) { section.read(c, e.value, into.*m); };
@@ -394,9 +399,7 @@ Key<T> key(std::string_view name, M T::*m, const Section<M>& section, std::strin
 // A key whose mapping adds to the same T (`job` fills the scenario's operators and edges).
 template <class T>
 Key<T> key(std::string_view name, const Section<T>& section, std::string_view doc) {
-  Key<T> k;
-  k.doc.name = name;
-  k.doc.doc = doc;
+  Key<T> k = named<T>(name, doc);
   k.doc.type = "mapping";
   k.doc.child = &section;
   k.read = [&section](Context& c, const YamlEntry& e, T& into) { section.read(c, e.value, into); };
@@ -440,9 +443,7 @@ void describe_list(KeyDoc& d, const MapSchema& each);
 
 template <class T, class E>
 Key<T> key(std::string_view name, std::vector<E> T::*m, ListOf<E> list, std::string_view doc) {
-  Key<T> k;
-  k.doc.name = name;
-  k.doc.doc = doc;
+  Key<T> k = named<T>(name, doc);
   describe_list(k.doc, list.section);
   k.read = [m, list](Context& c, const YamlEntry& e, T& into) { list.read(c, e.value, into.*m); };
   return k;
@@ -451,9 +452,7 @@ Key<T> key(std::string_view name, std::vector<E> T::*m, ListOf<E> list, std::str
 // A list of mappings kept in the context rather than in T (`expect`).
 template <class T, class E>
 Key<T> key(std::string_view name, std::vector<E> Context::*m, ListOf<E> list, std::string_view doc) {
-  Key<T> k;
-  k.doc.name = name;
-  k.doc.doc = doc;
+  Key<T> k = named<T>(name, doc);
   describe_list(k.doc, list.section);
   k.read = [m, list](Context& c, const YamlEntry& e, T&) { list.read(c, e.value, c.*m); };
   return k;
@@ -464,9 +463,7 @@ Key<T> key(std::string_view name, std::vector<E> Context::*m, ListOf<E> list, st
 template <class T, class... Alts, class A>
 Key<T> alternative(std::string_view name, std::variant<Alts...> T::*m, const Section<A>& section,
                    std::string_view doc) {
-  Key<T> k;
-  k.doc.name = name;
-  k.doc.doc = doc;
+  Key<T> k = named<T>(name, doc);
   k.doc.type = "mapping";
   k.doc.child = &section;
   k.read = [m, &section](Context& c, const YamlEntry& e, T& into) {
@@ -478,9 +475,7 @@ Key<T> alternative(std::string_view name, std::variant<Alts...> T::*m, const Sec
 }
 template <class T, class... Alts, ScalarValue V>
 Key<T> alternative(std::string_view name, std::variant<Alts...> T::*m, V value, std::string_view doc) {
-  Key<T> k;
-  k.doc.name = name;
-  k.doc.doc = doc;
+  Key<T> k = named<T>(name, doc);
   value.describe(k.doc);
   k.read = [m, value](Context& c, const YamlEntry& e, T& into) {
     if (auto v = value.read(c, e.value)) into.*m = std::move(*v);
