@@ -7,7 +7,7 @@
 // cli/event_schema.cpp and cli/expectation_schema.cpp.
 //
 //   key("timeout", &CheckpointingSpec::timeout, duration(10 * sim::kMillisecond),
-//       "A pending checkpoint expires this long after it was triggered.")
+//       "A pending checkpoint expires this long after it was created.")
 #pragma once
 
 #include <functional>
