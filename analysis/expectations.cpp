@@ -26,13 +26,13 @@ ExpectationResult check_metric(const Recorder& rec, const Expectation& x) {
   const std::string shown_value = x.value_text.empty() ? number(x.value) : x.value_text;
   r.description = fmt::format("{} {} {}", x.metric, x.op, shown_value);
   const std::string op_prefix = x.op == "==" ? "" : x.op + " ";
-  if (x.metric == "job_status") {
+  if (metric_is_status(x.metric)) {
     const std::string actual = rec.job_status();
     r.expected = op_prefix + x.value_text;
     r.actual = actual;
     if (x.op == "==") r.passed = actual == x.value_text;
     else if (x.op == "!=") r.passed = actual != x.value_text;
-    else r.actual = fmt::format("{} (job_status takes only == or !=)", actual);
+    else r.actual = fmt::format("{} ({} takes only == or !=)", actual, x.metric);
     return r;
   }
   auto value = rec.metric(x.metric);

@@ -41,8 +41,23 @@ inline char* put_ms(char* p, sim::Time t) {
   return p + n;
 }
 
+// A write position in a BlockWriter's block, held in a local variable for one row: the stores
+// through it may alias anything, so a position kept in the writer would be reloaded and stored
+// again around every field; a local one stays in a register.
+struct Cursor {
+  char* p;
+  void put(char c) { *p++ = c; }
+  void put(std::string_view s) {
+    std::memcpy(p, s.data(), s.size());
+    p += s.size();
+  }
+  void put_int(int64_t v) { p = fast::put_int(p, v); }
+  void put_ms(sim::Time t) { p = fast::put_ms(p, t); }
+};
+
 // Text written to an ostream through a 64 KiB block: reserve() the row's maximum size once (the
-// block goes out when it lacks that room), then put its fields through a cursor.
+// block goes out when it lacks that room), then put its fields through a cursor (or take() a
+// Cursor with that room and give() it back after the row).
 class BlockWriter {
  public:
   explicit BlockWriter(std::ostream& os) : os_(os), block_(new char[kBlock]), p_(block_.get()) {}
@@ -59,6 +74,14 @@ class BlockWriter {
     assert(p_ <= limit_);
     os_.write(block_.get(), p_ - block_.get());
     p_ = block_.get();
+  }
+  Cursor take(size_t n) {
+    reserve(n);
+    return {p_};
+  }
+  void give(Cursor c) {
+    p_ = c.p;
+    assert(p_ <= limit_);
   }
   void put(char c) { *p_++ = c; }
   void put(std::string_view s) {

@@ -1,11 +1,7 @@
 #include "analysis/recorder.hpp"
 
-#include <unistd.h>
-
 #include <algorithm>
 #include <array>
-#include <bit>
-#include <cerrno>
 #include <iterator>
 #include <stdexcept>
 #include <type_traits>
@@ -31,20 +27,6 @@ Duration CheckpointRecord::end_to_end_duration() const {
   if (status == CheckpointStatus::FAILED) return std::max<Duration>(0, end_timestamp - trigger_timestamp);
   if (latest_ack_timestamp < 0) return -1;
   return std::max<Duration>(0, latest_ack_timestamp - trigger_timestamp);
-}
-
-const std::vector<std::string_view>& metric_names() {
-  static const std::vector<std::string_view> names{
-      "failovers", "jobmanager_failovers", "job_status", "completed", "failed", "expired",
-      "rescued", "wasted_bytes", "max_time_without_completed_checkpoint", "time_in_failure_loop",
-      "replayed_bytes", "replayed_time", "max_lag", "final_lag", "max_lag_bytes",
-      "final_lag_bytes", "patches_accepted", "patches_rejected", "torn_observations"};
-  return names;
-}
-
-bool metric_is_time(std::string_view n) {
-  return n == "max_time_without_completed_checkpoint" || n == "time_in_failure_loop" ||
-         n == "replayed_time" || n == "max_lag" || n == "final_lag";
 }
 
 Recorder::Recorder(const model::Scenario& s, size_t distinct_limit)
@@ -90,6 +72,8 @@ std::array<int64_t, 4> summary_row(const CheckpointRecord& r) {
   for (int f = 0; f < 4; ++f) row[static_cast<size_t>(f)] = field_value(r, f);
   return row;
 }
+
+constexpr size_t kReadChunk = 512;  // records read back from the spill file at a time
 
 }  // namespace
 
@@ -150,44 +134,36 @@ const CheckpointRecord* Recorder::checkpoint(int64_t id) const {
     return nullptr;
   }
   if (const CheckpointRecord* r = const_cast<Recorder*>(this)->find(id)) return r;
+  return find_spilled(id);
+}
+
+const CheckpointRecord* Recorder::find_spilled(int64_t id) const {
   if (spilled_ == 0) return nullptr;
-  if (ids_sorted_) {
-    size_t lo = 0, hi = spilled_;
-    // Ids are normally consecutive: try the direct position first.
-    if (spilled_ > 0 && lookup_.id != id && read_spilled(0, 1, &lookup_)) {
-      const int64_t guess = id - lookup_.id;
-      if (guess >= 0 && static_cast<size_t>(guess) < spilled_ &&
-          read_spilled(static_cast<size_t>(guess), 1, &lookup_) && lookup_.id == id)
-        return &lookup_;
-    }
-    while (lo < hi) {
-      const size_t mid = lo + (hi - lo) / 2;
-      if (!read_spilled(mid, 1, &lookup_)) return nullptr;
-      if (lookup_.id == id) return &lookup_;
-      if (lookup_.id < id) lo = mid + 1;
-      else hi = mid;
-    }
+  if (!ids_sorted_) {
+    for (size_t i = 0; i < spilled_; ++i)
+      if (read_spilled(i, 1, &lookup_) && lookup_.id == id) return &lookup_;
     return nullptr;
   }
-  for (size_t i = 0; i < spilled_; ++i)
-    if (read_spilled(i, 1, &lookup_) && lookup_.id == id) return &lookup_;
+  // Ids are normally consecutive: try the direct position first, then bisect.
+  if (lookup_.id != id && read_spilled(0, 1, &lookup_)) {
+    const int64_t guess = id - lookup_.id;
+    if (guess >= 0 && static_cast<size_t>(guess) < spilled_ &&
+        read_spilled(static_cast<size_t>(guess), 1, &lookup_) && lookup_.id == id)
+      return &lookup_;
+  }
+  size_t lo = 0, hi = spilled_;
+  while (lo < hi) {
+    const size_t mid = lo + (hi - lo) / 2;
+    if (!read_spilled(mid, 1, &lookup_)) return nullptr;
+    if (lookup_.id == id) return &lookup_;
+    if (lookup_.id < id) lo = mid + 1;
+    else hi = mid;
+  }
   return nullptr;
 }
 
 bool Recorder::read_spilled(size_t first, size_t n, CheckpointRecord* out) const {
-  return read_spill_file(first * sizeof(CheckpointRecord), n * sizeof(CheckpointRecord), out);
-}
-
-bool Recorder::read_spill_file(size_t offset, size_t bytes, void* out) const {
-  auto* dst = static_cast<char*>(out);
-  const auto off = static_cast<off_t>(offset);
-  size_t got = 0;
-  while (got < bytes) {
-    const ssize_t k = ::pread(fileno(spill_.get()), dst + got, bytes - got, off + static_cast<off_t>(got));
-    if (k <= 0) return false;
-    got += static_cast<size_t>(k);
-  }
-  return true;
+  return spill_.read_records(first, n, out);
 }
 
 void Recorder::for_each_checkpoint(const std::function<void(const CheckpointRecord&)>& fn) const {
@@ -195,81 +171,58 @@ void Recorder::for_each_checkpoint(const std::function<void(const CheckpointReco
     throw std::logic_error(
         "Recorder::for_each_checkpoint: this recorder keeps no history (History::summary_only); "
         "construct it with History::full to write or read the per-checkpoint history");
-  constexpr size_t kChunk = 512;
-  std::vector<CheckpointRecord> buf(std::min(kChunk, spilled_));
-  for (size_t i = 0; i < spilled_; i += kChunk) {
-    const size_t n = std::min(kChunk, spilled_ - i);
+  std::vector<CheckpointRecord> buf(std::min(kReadChunk, spilled_));
+  for (size_t i = 0; i < spilled_; i += kReadChunk) {
+    const size_t n = std::min(kReadChunk, spilled_ - i);
     if (!read_spilled(i, n, buf.data())) throw std::runtime_error("cannot read the recorder's spill file");
     for (size_t k = 0; k < n; ++k) fn(buf[k]);
   }
   for (const auto& r : history_) fn(r);
 }
 
-// Straight to the descriptor, not through stdio: no copy into its buffer, and the pread of
-// read_spill_file sees every byte without a flush.
-void Recorder::write_spill_file(const void* data, size_t bytes) {
-  const auto* src = static_cast<const char*>(data);
-  for (size_t put = 0; put < bytes;) {
-    const ssize_t k = ::write(fileno(spill_.get()), src + put, bytes - put);
-    if (k < 0 && errno == EINTR) continue;
-    if (k <= 0) throw std::runtime_error("cannot write the recorder's spill file");
-    put += static_cast<size_t>(k);
-  }
-}
-
 void Recorder::flush_rows() {
   static_assert(sizeof(Row) == 32 && std::is_trivially_copyable_v<Row>);
-  if (rows_.empty() || spill_failed_) return;
-  if (!spill_) {
-    spill_.reset(std::tmpfile());
-    if (!spill_) {
-      spill_failed_ = true;  // the rows and the records stay in memory from now on
-      return;
-    }
-  }
-  write_spill_file(rows_.data(), rows_.size() * sizeof(Row));
+  if (rows_.empty() || !spill_.ready()) return;  // without a file the rows stay in memory
+  spill_.append_records(rows_.data(), rows_.size());
   rows_spilled_ += rows_.size();
   rows_.clear();
 }
 
+void Recorder::push_row(const Row& row) {
+  rows_.push_back(row);
+  if (rows_.size() == kRowBatch) flush_rows();
+}
+
 // Moves the finished records at the front of the window out of memory, once the window holds
 // 2 * kWindow records (so the erase at the front is amortised): to the spill file with
-// History::full; with History::summary_only, the summary fields of the COMPLETED ones to the
-// row batch (written whenever it holds kRowBatch rows) and the kept ones to kept_.
+// History::full; with History::summary_only, see spill_summary_only().
 void Recorder::maybe_spill() {
-  if (history_.size() < 2 * kWindow || spill_failed_) return;
+  if (history_.size() < 2 * kWindow || spill_.failed()) return;
   const bool full = history_mode_ == History::full;
-  if (full && !spill_) {
-    spill_.reset(std::tmpfile());
-    if (!spill_) {
-      spill_failed_ = true;
-      return;
-    }
-  }
+  if (full && !spill_.ready()) return;
   size_t n = 0;
   while (n < history_.size() && history_[n].status != CheckpointStatus::IN_PROGRESS) ++n;
   if (n == 0) return;
-  if (full) write_spill_file(history_.data(), n * sizeof(CheckpointRecord));
+  if (full) spill_.append_records(history_.data(), n);
   else if (rows_.capacity() == 0) rows_.reserve(kRowBatch);
   for (size_t i = 0; i < n; ++i) {
     const CheckpointRecord& r = history_[i];
     ++spilled_counts_.total;
-    if (r.status == CheckpointStatus::COMPLETED) {
-      ++spilled_counts_.completed;
-      if (full) {
-      } else if (rows_deferred_) {
-        ++deferred_rows_;
-      } else {
-        rows_.push_back(summary_row(r));
-        if (rows_.size() == kRowBatch) flush_rows();
-      }
-    } else {
-      ++spilled_counts_.failed;
-    }
-    if (!full && !keep_.empty() && kept(r.id)) kept_.push_back(r);
+    ++(r.status == CheckpointStatus::COMPLETED ? spilled_counts_.completed : spilled_counts_.failed);
+    if (!full) spill_summary_only(r);
   }
   history_.erase(history_.begin(), history_.begin() + static_cast<std::ptrdiff_t>(n));
   spilled_ += n;
+}
+
+// The summary fields of a COMPLETED record go to the row batch (written whenever it holds
+// kRowBatch rows), or are owed while the histograms answer; a kept record goes to kept_.
+inline void Recorder::spill_summary_only(const CheckpointRecord& r) {
+  if (r.status == CheckpointStatus::COMPLETED) {
+    if (rows_deferred_) ++deferred_rows_;
+    else push_row(summary_row(r));
+  }
+  if (!keep_.empty() && kept(r.id)) kept_.push_back(r);
 }
 
 Time Recorder::end_of_run() const { return std::max(duration_, last_event_); }
@@ -277,109 +230,135 @@ Time Recorder::end_of_run() const { return std::max(duration_, last_event_); }
 void Recorder::on_event(const model::DomainEvent& e) {
   last_event_ = std::max(last_event_, e.at);
   summaries_.reset();
-  const Time at = e.at;
-  std::visit(
-      [&](const auto& b) {
-        using T = std::decay_t<decltype(b)>;
-        if constexpr (std::is_same_v<T, ev::JobStatusChanged>) {
-          m_.job_status = b.status;
-        } else if constexpr (std::is_same_v<T, ev::ConfigRead>) {
-          if (b.torn) torn_.push_back({at, b.reader, b.interval, b.timeout, b.checkpoint_id});
-        } else if constexpr (std::is_same_v<T, ev::CheckpointCreated>) {
-          CheckpointRecord& r = add(b.id);
-          r.trigger_timestamp = at;
-          r.timeout = b.timeout;
-          r.original_deadline = b.deadline;
-          r.deadline = b.deadline;
-        } else if constexpr (std::is_same_v<T, ev::CheckpointRearmed>) {
-          if (auto* r = find(b.id)) r->deadline = b.deadline;
-        } else if constexpr (std::is_same_v<T, ev::SubtaskAcknowledged>) {
-          // Keeps pending records informative; completion or failure overwrites these.
-          if (auto* r = find(b.id); r && r->status == CheckpointStatus::IN_PROGRESS) {
-            r->latest_ack_timestamp = std::max(r->latest_ack_timestamp, b.ack);
-            r->checkpointed_size += b.checkpointed_size;
-            r->state_size += b.state_size;
-            r->alignment_duration = std::max(r->alignment_duration, b.last_barrier - b.first_barrier);
-            r->start_delay = std::max(r->start_delay, b.first_barrier - r->trigger_timestamp);
-            if (b.unaligned) r->type = model::CheckpointType::UNALIGNED_CHECKPOINT;
-          }
-        } else if constexpr (std::is_same_v<T, ev::CheckpointCompleted>) {
-          CheckpointRecord* r = find(b.id);
-          if (!r) r = &add(b.id);  // created before the recorder attached: keep it anyway
-          else if (r->status == CheckpointStatus::COMPLETED) invalidate_folds();
-          r->status = CheckpointStatus::COMPLETED;
-          record_outcome(*r, b, at);
-          r->persisted_fraction = 1.0;
-          r->original_deadline = b.original_deadline;
-          r->rescued = b.rescued;
-          fold_completed(*r);  // final: only a repeated outcome for the id overwrites it
-          ++m_.completed;
-          if (b.rescued) ++m_.rescued;
-          m_.max_time_without_completed_checkpoint =
-              std::max(m_.max_time_without_completed_checkpoint, at - last_completion_);
-          last_completion_ = at;
-          if (in_failure_loop_) {
-            m_.time_in_failure_loop += at - failure_loop_start_;
-            in_failure_loop_ = false;
-          }
-          maybe_spill();
-        } else if constexpr (std::is_same_v<T, ev::CheckpointFailed>) {
-          CheckpointRecord* r = find(b.id);
-          if (!r) {
-            r = &add(b.id);
-            r->original_deadline = b.deadline;
-          } else if (r->status == CheckpointStatus::COMPLETED) {
-            invalidate_folds();
-          }
-          r->status = CheckpointStatus::FAILED;
-          r->failure_reason = b.reason;
-          r->counted = b.counted;
-          record_outcome(*r, b, at);
-          r->persisted_fraction = b.persisted_fraction;
-          ++m_.failed;
-          if (b.reason == model::FailureReason::CHECKPOINT_EXPIRED) ++m_.expired;
-          maybe_spill();
-        } else if constexpr (std::is_same_v<T, ev::UploadsStopped>) {
-          m_.wasted_bytes += b.wasted_bytes;
-        } else if constexpr (std::is_same_v<T, ev::FailureCounted>) {
-          if (b.count == 1 && !in_failure_loop_) {
-            in_failure_loop_ = true;
-            failure_loop_start_ = at;
-          }
-        } else if constexpr (std::is_same_v<T, ev::FailoverStarted>) {
-          ++m_.failovers;
-          if (b.cause == model::FailoverCause::jobmanager) ++m_.jobmanager_failovers;
-        } else if constexpr (std::is_same_v<T, ev::PatchAnswered>) {
-          if (b.status == 200) {
-            ++m_.patches_accepted;
-            config_.interval = b.interval;
-            config_.timeout = b.timeout;
-          } else {
-            ++m_.patches_rejected;
-          }
-          patches_.push_back({at, b.status, b.message, b.body, b.interval, b.timeout});
-        } else if constexpr (std::is_same_v<T, ev::ConfigWritten>) {
-          if (b.interval_written) config_.interval = b.interval;
-          if (b.timeout_written) config_.timeout = b.timeout;
-        } else if constexpr (std::is_same_v<T, ev::ConfigReloaded>) {
-          config_.interval = b.interval;
-          config_.timeout = b.timeout;
-        } else if constexpr (std::is_same_v<T, ev::RunFinished>) {
-          finished_ = true;
-          m_.job_status = b.job_status;
-          config_ = {b.interval, b.timeout, b.min_pause, b.max_concurrent,
-                     b.tolerable_failed_checkpoints};
-          m_.max_lag_bytes = b.max_lag_bytes;
-          m_.final_lag_bytes = b.final_lag_bytes;
-          m_.max_lag = b.max_lag;
-          m_.final_lag = b.final_lag;
-          m_.replayed_bytes = b.replayed_bytes;
-          m_.replayed_time = b.replayed_time;
-          fingerprint_ = b.fingerprint;
-          events_run_ = b.events_run;
-        }
-      },
-      e.body);
+  std::visit([&](const auto& b) { on(b, e.at); }, e.body);
+}
+
+void Recorder::on(const ev::JobStatusChanged& b, Time) { m_.job_status = b.status; }
+
+void Recorder::on(const ev::ConfigRead& b, Time at) {
+  if (b.torn) [[unlikely]]
+    record_torn(b, at);
+}
+
+// Out of line: most reads are not torn, and their handler stays a test and a return.
+[[gnu::noinline]] void Recorder::record_torn(const ev::ConfigRead& b, Time at) {
+  torn_.push_back({at, b.reader, b.interval, b.timeout, b.checkpoint_id});
+}
+
+void Recorder::on(const ev::CheckpointCreated& b, Time at) {
+  CheckpointRecord& r = add(b.id);
+  r.trigger_timestamp = at;
+  r.timeout = b.timeout;
+  r.original_deadline = b.deadline;
+  r.deadline = b.deadline;
+}
+
+void Recorder::on(const ev::CheckpointRearmed& b, Time) {
+  if (auto* r = find(b.id)) r->deadline = b.deadline;
+}
+
+// Keeps pending records informative; completion or failure overwrites these.
+void Recorder::on(const ev::SubtaskAcknowledged& b, Time) {
+  auto* r = find(b.id);
+  if (!r || r->status != CheckpointStatus::IN_PROGRESS) return;
+  r->latest_ack_timestamp = std::max(r->latest_ack_timestamp, b.ack);
+  r->checkpointed_size += b.checkpointed_size;
+  r->state_size += b.state_size;
+  r->alignment_duration = std::max(r->alignment_duration, b.last_barrier - b.first_barrier);
+  r->start_delay = std::max(r->start_delay, b.first_barrier - r->trigger_timestamp);
+  if (b.unaligned) r->type = model::CheckpointType::UNALIGNED_CHECKPOINT;
+}
+
+CheckpointRecord& Recorder::outcome_record(int64_t id, bool* added) {
+  CheckpointRecord* r = find(id);
+  *added = r == nullptr;
+  if (!r) return add(id);  // created before the recorder attached: keep it anyway
+  if (r->status == CheckpointStatus::COMPLETED) invalidate_folds();
+  return *r;
+}
+
+void Recorder::on(const ev::CheckpointCompleted& b, Time at) {
+  bool added = false;
+  CheckpointRecord& r = outcome_record(b.id, &added);
+  r.status = CheckpointStatus::COMPLETED;
+  record_outcome(r, b, at);
+  r.persisted_fraction = 1.0;
+  r.original_deadline = b.original_deadline;
+  r.rescued = b.rescued;
+  fold_completed(r);  // final: only a repeated outcome for the id overwrites it
+  ++m_.completed;
+  if (b.rescued) ++m_.rescued;
+  m_.max_time_without_completed_checkpoint =
+      std::max(m_.max_time_without_completed_checkpoint, at - last_completion_);
+  last_completion_ = at;
+  if (in_failure_loop_) {
+    m_.time_in_failure_loop += at - failure_loop_start_;
+    in_failure_loop_ = false;
+  }
+  maybe_spill();
+}
+
+void Recorder::on(const ev::CheckpointFailed& b, Time at) {
+  bool added = false;
+  CheckpointRecord& r = outcome_record(b.id, &added);
+  if (added) r.original_deadline = b.deadline;
+  r.status = CheckpointStatus::FAILED;
+  r.failure_reason = b.reason;
+  r.counted = b.counted;
+  record_outcome(r, b, at);
+  r.persisted_fraction = b.persisted_fraction;
+  ++m_.failed;
+  if (b.reason == model::FailureReason::CHECKPOINT_EXPIRED) ++m_.expired;
+  maybe_spill();
+}
+
+void Recorder::on(const ev::UploadsStopped& b, Time) { m_.wasted_bytes += b.wasted_bytes; }
+
+void Recorder::on(const ev::FailureCounted& b, Time at) {
+  if (b.count == 1 && !in_failure_loop_) {
+    in_failure_loop_ = true;
+    failure_loop_start_ = at;
+  }
+}
+
+void Recorder::on(const ev::FailoverStarted& b, Time) {
+  ++m_.failovers;
+  if (b.cause == model::FailoverCause::jobmanager) ++m_.jobmanager_failovers;
+}
+
+void Recorder::on(const ev::PatchAnswered& b, Time at) {
+  if (b.status == 200) {
+    ++m_.patches_accepted;
+    config_.interval = b.interval;
+    config_.timeout = b.timeout;
+  } else {
+    ++m_.patches_rejected;
+  }
+  patches_.push_back({at, b.status, b.message, b.body, b.interval, b.timeout});
+}
+
+void Recorder::on(const ev::ConfigWritten& b, Time) {
+  if (b.interval_written) config_.interval = b.interval;
+  if (b.timeout_written) config_.timeout = b.timeout;
+}
+
+void Recorder::on(const ev::ConfigReloaded& b, Time) {
+  config_.interval = b.interval;
+  config_.timeout = b.timeout;
+}
+
+void Recorder::on(const ev::RunFinished& b, Time) {
+  finished_ = true;
+  m_.job_status = b.job_status;
+  config_ = {b.interval, b.timeout, b.min_pause, b.max_concurrent, b.tolerable_failed_checkpoints};
+  m_.max_lag_bytes = b.max_lag_bytes;
+  m_.final_lag_bytes = b.final_lag_bytes;
+  m_.max_lag = b.max_lag;
+  m_.final_lag = b.final_lag;
+  m_.replayed_bytes = b.replayed_bytes;
+  m_.replayed_time = b.replayed_time;
+  fingerprint_ = b.fingerprint;
+  events_run_ = b.events_run;
 }
 
 Metrics Recorder::metrics() const {
@@ -392,44 +371,19 @@ Metrics Recorder::metrics() const {
   return m;
 }
 
-namespace {
-// Value of a numeric metric in its native unit (µs for times), or empty.
-std::optional<int64_t> raw_metric(const Metrics& m, std::string_view n) {
-  if (n == "failovers") return m.failovers;
-  if (n == "jobmanager_failovers") return m.jobmanager_failovers;
-  if (n == "completed") return m.completed;
-  if (n == "failed") return m.failed;
-  if (n == "expired") return m.expired;
-  if (n == "rescued") return m.rescued;
-  if (n == "wasted_bytes") return m.wasted_bytes;
-  if (n == "max_time_without_completed_checkpoint") return m.max_time_without_completed_checkpoint;
-  if (n == "time_in_failure_loop") return m.time_in_failure_loop;
-  if (n == "replayed_bytes") return m.replayed_bytes;
-  if (n == "replayed_time") return m.replayed_time;
-  if (n == "max_lag") return m.max_lag;
-  if (n == "final_lag") return m.final_lag;
-  if (n == "max_lag_bytes") return m.max_lag_bytes;
-  if (n == "final_lag_bytes") return m.final_lag_bytes;
-  if (n == "patches_accepted") return m.patches_accepted;
-  if (n == "patches_rejected") return m.patches_rejected;
-  if (n == "torn_observations") return m.torn_observations;
-  return std::nullopt;
-}
-}  // namespace
-
 std::optional<double> Recorder::metric(std::string_view name) const {
-  auto v = raw_metric(metrics(), name);
-  if (!v) return std::nullopt;
-  if (metric_is_time(name)) return static_cast<double>(*v) / 1000.0;
-  return static_cast<double>(*v);
+  const MetricSpec* spec = find_metric(name);
+  if (!spec || !spec->value) return std::nullopt;
+  const auto v = static_cast<double>(metrics().*(spec->value));
+  return spec->unit == MetricUnit::time ? v / 1000.0 : v;
 }
 
 std::optional<std::string> Recorder::metric_text(std::string_view name) const {
-  if (name == "job_status") return job_status();
-  auto v = raw_metric(metrics(), name);
-  if (!v) return std::nullopt;
-  if (metric_is_time(name)) return sim::format_ms(*v);
-  return fmt::format("{}", *v);
+  const MetricSpec* spec = find_metric(name);
+  if (!spec) return std::nullopt;
+  if (spec->unit == MetricUnit::status) return job_status();
+  const int64_t v = metrics().*(spec->value);
+  return spec->unit == MetricUnit::time ? sim::format_ms(v) : fmt::format("{}", v);
 }
 
 std::string Recorder::job_status() const { return model::to_string(m_.job_status); }
@@ -447,59 +401,13 @@ Counts Recorder::counts() const {
   return c;
 }
 
-namespace {
-
-constexpr std::array<int, 3> kPercentiles{50, 90, 99};
-// New distinct values buffered before a merge into a histogram's sorted bins.
-constexpr size_t kFreshMax = 256;
-
-// Order-preserving map of int64 to uint64.
-uint64_t key_of(int64_t v) { return static_cast<uint64_t>(v) ^ (uint64_t{1} << 63); }
-int64_t value_of(uint64_t k) { return static_cast<int64_t>(k ^ (uint64_t{1} << 63)); }
-
-}  // namespace
-
-bool Recorder::FieldFold::add_new_bin(int64_t v, size_t distinct_limit) {
-  auto below = [](const Bin& b, int64_t x) { return b.first < x; };
-  auto it = std::lower_bound(bins.begin(), bins.end(), v, below);
-  if (it != bins.end() && it->first == v) {
-    last = &*it;
-    ++it->second;
-    return true;
-  }
-  auto jt = std::lower_bound(fresh.begin(), fresh.end(), v, below);
-  if (jt != fresh.end() && jt->first == v) {
-    last = &*jt;
-    ++jt->second;
-    return true;
-  }
-  const bool within = bins.size() + fresh.size() < distinct_limit;
-  last = &*fresh.insert(jt, {v, 1});  // (the insertion may move every bin of fresh)
-  if (fresh.size() < kFreshMax) return within;
-  last = nullptr;  // the merge moves every bin
-  std::vector<Bin> merged;
-  merged.reserve(bins.size() + fresh.size());
-  std::merge(bins.begin(), bins.end(), fresh.begin(), fresh.end(), std::back_inserter(merged),
-             [](const Bin& a, const Bin& b) { return a.first < b.first; });
-  bins = std::move(merged);
-  fresh.clear();
-  return within;
-}
-
-void Recorder::FieldFold::drop_histogram() {
-  exact = false;
-  last = nullptr;
-  std::vector<Bin>().swap(bins);  // give the memory back
-  std::vector<Bin>().swap(fresh);
-}
-
 void Recorder::fold_completed(const CheckpointRecord& r) {
   if (folds_stale_) return;
   std::array<bool, kFields> within{};
   bool all_within = true;
-  for (int f = 0; f < kFields; ++f) {
-    within[static_cast<size_t>(f)] = folds_[static_cast<size_t>(f)].add(field_value(r, f), distinct_limit_);
-    all_within = all_within && within[static_cast<size_t>(f)];
+  for (size_t f = 0; f < kFields; ++f) {
+    within[f] = folds_[f].add(field_value(r, static_cast<int>(f)), distinct_limit_);
+    all_within = all_within && within[f];
   }
   if (all_within) return;
   materialize_deferred_rows();  // the histograms are still whole here
@@ -523,13 +431,10 @@ void Recorder::materialize_deferred_rows() {
   if (!rows_deferred_) return;
   rows_deferred_ = false;
   if (deferred_rows_ == 0) return;
+  using Bin = FieldFold::Bin;
+  // The values of the spilled records: the histograms less the records still in memory.
   std::array<std::vector<Bin>, kFields> left;
-  for (size_t f = 0; f < kFields; ++f) {
-    const FieldFold& h = folds_[f];
-    left[f].reserve(h.bins.size() + h.fresh.size());
-    std::merge(h.bins.begin(), h.bins.end(), h.fresh.begin(), h.fresh.end(),
-               std::back_inserter(left[f]), [](const Bin& a, const Bin& b) { return a.first < b.first; });
-  }
+  for (size_t f = 0; f < kFields; ++f) left[f] = folds_[f].all_bins();
   auto below = [](const Bin& b, int64_t x) { return b.first < x; };
   for (const CheckpointRecord& r : history_) {
     if (r.status != CheckpointStatus::COMPLETED) continue;
@@ -555,8 +460,7 @@ void Recorder::materialize_deferred_rows() {
       row[f] = left[f][bin[f]].first;
       ++used[f];
     }
-    rows_.push_back(row);
-    if (rows_.size() == kRowBatch) flush_rows();
+    push_row(row);
   }
   deferred_rows_ = 0;
 }
@@ -564,10 +468,9 @@ void Recorder::materialize_deferred_rows() {
 template <class Fn>
 void Recorder::for_each_completed_row(Fn&& fn) const {
   if (history_mode_ == History::full) {
-    constexpr size_t kChunk = 512;
-    std::vector<CheckpointRecord> buf(std::min(kChunk, spilled_));
-    for (size_t i = 0; i < spilled_; i += kChunk) {
-      const size_t n = std::min(kChunk, spilled_ - i);
+    std::vector<CheckpointRecord> buf(std::min(kReadChunk, spilled_));
+    for (size_t i = 0; i < spilled_; i += kReadChunk) {
+      const size_t n = std::min(kReadChunk, spilled_ - i);
       if (!read_spilled(i, n, buf.data())) throw std::runtime_error("cannot read the recorder's spill file");
       for (size_t k = 0; k < n; ++k)
         if (buf[k].status == CheckpointStatus::COMPLETED) fn(summary_row(buf[k]));
@@ -577,8 +480,7 @@ void Recorder::for_each_completed_row(Fn&& fn) const {
     std::vector<Row> buf(std::min(kChunk, rows_spilled_));
     for (size_t i = 0; i < rows_spilled_; i += kChunk) {
       const size_t n = std::min(kChunk, rows_spilled_ - i);
-      if (!read_spill_file(i * sizeof(Row), n * sizeof(Row), buf.data()))
-        throw std::runtime_error("cannot read the recorder's spill file");
+      if (!spill_.read_records(i, n, buf.data())) throw std::runtime_error("cannot read the recorder's spill file");
       for (size_t k = 0; k < n; ++k) fn(buf[k]);
     }
     for (const Row& row : rows_) fn(row);
@@ -587,134 +489,37 @@ void Recorder::for_each_completed_row(Fn&& fn) const {
     if (r.status == CheckpointStatus::COMPLETED) fn(summary_row(r));
 }
 
-// {min, avg, p50, p90, p99, max} of each field over COMPLETED checkpoints, exactly. count, min,
-// max and the sum come from the online folds; the quantiles from a field's histogram while it
-// is exact. Otherwise each nearest-rank quantile is found by a radix selection (12-bit digits,
-// most significant first) over repeated passes of the history (the spill file's records or
-// summary rows, then the records in memory), so memory stays bounded whatever the run length.
-// If the folds are stale, one more pass folds the history again.
-void Recorder::compute_summaries() const {
-  struct Fold {
-    int64_t count = 0, min = 0, max = 0;
-    __int128 sum = 0;
-  };
-  std::array<Fold, kFields> folds{};
+// count, min, max and the sum of each field: from the online folds, or, when they are stale, by
+// one pass over the history.
+std::array<Moments, Recorder::kFields> Recorder::summary_moments() const {
+  std::array<Moments, kFields> m{};
   if (!folds_stale_) {
-    for (size_t f = 0; f < kFields; ++f)
-      folds[f] = {folds_[f].count, folds_[f].min, folds_[f].max, folds_[f].sum};
-  } else {
-    for_each_completed_row([&](const Row& row) {
-      for (size_t f = 0; f < kFields; ++f) {
-        const int64_t v = row[f];
-        Fold& x = folds[f];
-        if (x.count == 0 || v < x.min) x.min = v;
-        if (x.count == 0 || v > x.max) x.max = v;
-        x.sum += v;
-        ++x.count;
-      }
-    });
+    for (size_t f = 0; f < kFields; ++f) m[f] = folds_[f].moments;
+    return m;
   }
+  for_each_completed_row([&](const Row& row) {
+    for (size_t f = 0; f < kFields; ++f) m[f].add(row[f]);
+  });
+  return m;
+}
+
+// {min, avg, p50, p90, p99, max} of each field over COMPLETED checkpoints, exactly: the moments;
+// the percentiles from a field's histogram while it is exact, else by a radix selection over
+// repeated passes of the history (the spill file's records or summary rows, then the records in
+// memory), so memory stays bounded whatever the run length.
+void Recorder::compute_summaries() const {
+  const std::array<Moments, kFields> moments = summary_moments();
   std::vector<SummaryStats> out(kFields);
-  const int64_t n = folds[0].count;
-  // Nearest rank: the ceil(p/100 * n)-th smallest value (1-based), integer arithmetic.
-  auto rank_of = [n](int p) {
-    size_t k = (static_cast<size_t>(p) * static_cast<size_t>(n) + 99) / 100;
-    return std::max<size_t>(k, 1);
-  };
-  for (int f = 0; f < kFields; ++f) {
-    SummaryStats& s = out[static_cast<size_t>(f)];
-    const Fold& x = folds[static_cast<size_t>(f)];
-    s.count = x.count;
-    if (x.count == 0) continue;
-    s.min = x.min;
-    s.max = x.max;
-    s.avg = static_cast<double>(x.sum) / static_cast<double>(x.count);
-  }
-  if (n == 0) {
-    summaries_ = std::move(out);
-    return;
-  }
-  auto slot = [](SummaryStats& s, int p) -> int64_t& {
-    return p == 50 ? s.p50 : p == 90 ? s.p90 : s.p99;
-  };
-  // Radix selection of the (field, quantile) targets of the fields without a histogram, all at
-  // once. Keys are offsets from the field's minimum; only the bits up to the field's range are
-  // examined.
-  constexpr int kDigit = 12;
-  constexpr size_t kBuckets = size_t{1} << kDigit;
-  struct Target {
-    int field;
-    int64_t* out;       // the quantile's slot in `out`
-    uint64_t base;      // key of the field's minimum
-    int shift;          // bit position of the current digit
-    uint64_t prefix;    // offset bits above `shift + kDigit` fixed so far
-    uint64_t rank;      // 1-based rank among the keys with this prefix
-    bool done;
-  };
-  std::vector<Target> targets;
-  for (int f = 0; f < kFields; ++f) {
-    SummaryStats& s = out[static_cast<size_t>(f)];
-    const FieldFold& h = folds_[static_cast<size_t>(f)];
-    if (!folds_stale_ && h.exact) {
-      // Walk the bins and the unmerged fresh values together, in value order (they hold
-      // disjoint values); the ranks ascend with p.
-      size_t i = 0, j = 0, k = 0;
-      uint64_t seen = 0;
-      while (k < kPercentiles.size()) {
-        const bool from_bins =
-            j == h.fresh.size() || (i < h.bins.size() && h.bins[i].first < h.fresh[j].first);
-        const Bin& b = from_bins ? h.bins[i++] : h.fresh[j++];
-        seen += b.second;
-        for (; k < kPercentiles.size() && seen >= rank_of(kPercentiles[k]); ++k)
-          slot(s, kPercentiles[k]) = b.first;
-      }
-      continue;
+  for (size_t f = 0; f < kFields; ++f) moments[f].fill(out[f]);
+  if (moments[0].count > 0) {
+    RadixSelection<kFields> radix;
+    for (size_t f = 0; f < kFields; ++f) {
+      if (!folds_stale_ && folds_[f].exact) folds_[f].histogram_percentiles(out[f]);
+      else radix.add_field(f, moments[f], out[f]);
     }
-    const Fold& x = folds[static_cast<size_t>(f)];
-    const uint64_t range = key_of(x.max) - key_of(x.min);
-    const int bits = std::max(1, static_cast<int>(std::bit_width(range)));
-    const int top = ((bits + kDigit - 1) / kDigit) * kDigit;
-    for (int p : kPercentiles) {
-      if (range == 0) slot(s, p) = x.min;
-      else targets.push_back({f, &slot(s, p), key_of(x.min), top - kDigit, 0, rank_of(p), false});
-    }
+    while (!radix.done()) radix.pass([&](auto&& fn) { for_each_completed_row(fn); });
+    radix.finish();
   }
-  std::vector<uint32_t> hist(targets.size() * kBuckets);
-  for (;;) {
-    bool any = false;
-    for (const auto& t : targets) any = any || !t.done;
-    if (!any) break;
-    std::fill(hist.begin(), hist.end(), 0u);
-    for_each_completed_row([&](const Row& row) {
-      for (size_t i = 0; i < targets.size(); ++i) {
-        const Target& t = targets[i];
-        if (t.done) continue;
-        const uint64_t off = key_of(row[static_cast<size_t>(t.field)]) - t.base;
-        const int hi = t.shift + kDigit;
-        if (hi < 64 && (off >> hi) != t.prefix) continue;
-        ++hist[i * kBuckets + ((off >> t.shift) & (kBuckets - 1))];
-      }
-    });
-    for (size_t i = 0; i < targets.size(); ++i) {
-      Target& t = targets[i];
-      if (t.done) continue;
-      uint64_t seen = 0;
-      size_t b = 0;
-      for (; b < kBuckets; ++b) {
-        const uint32_t c = hist[i * kBuckets + b];
-        if (seen + c >= t.rank) break;
-        seen += c;
-      }
-      t.rank -= seen;
-      t.prefix = (t.prefix << kDigit) | b;
-      if (t.shift == 0) {
-        t.done = true;
-      } else {
-        t.shift -= kDigit;
-      }
-    }
-  }
-  for (const Target& t : targets) *t.out = value_of(t.base + t.prefix);
   summaries_ = std::move(out);
 }
 

@@ -19,20 +19,22 @@
 // the oldest pending), the kept records, a batch of summary rows, the few patches and torn
 // observations, the histograms (at most distinct_limit values per field) and O(1) folds.
 // Without a temporary file, everything stays in memory (the outputs are the same). Both modes
-// give the same counts, metrics and summaries.
+// give the same counts, metrics and summaries. The spill file is analysis/spill_file.hpp; the
+// folds, histograms and the radix selection are analysis/exact_quantiles.hpp.
 #pragma once
 
 #include <array>
 #include <cstdint>
-#include <cstdio>
 #include <functional>
-#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
+#include "analysis/exact_quantiles.hpp"
+#include "analysis/metrics.hpp"
+#include "analysis/spill_file.hpp"
 #include "model/events.hpp"
 #include "model/scenario.hpp"
 
@@ -41,7 +43,7 @@ namespace ckptsim::analysis {
 using sim::Duration;
 using sim::Time;
 
-enum class CheckpointStatus : uint8_t { IN_PROGRESS, COMPLETED, FAILED };
+enum class CheckpointStatus : uint8_t { COMPLETED, FAILED, IN_PROGRESS };
 const char* to_string(CheckpointStatus s);
 
 // One checkpoint of the history. Times are µs; -1 marks "unknown" (no acknowledgement yet).
@@ -84,43 +86,8 @@ struct TornObservation {
   int64_t checkpoint_id = -1;
 };
 
-// Times are µs, sizes bytes (summary.json prints times as ms).
-struct Metrics {
-  int64_t failovers = 0;
-  int64_t jobmanager_failovers = 0;
-  model::JobStatus job_status = model::JobStatus::RUNNING;
-  int64_t completed = 0;
-  int64_t failed = 0;
-  int64_t expired = 0;
-  int64_t rescued = 0;
-  int64_t wasted_bytes = 0;
-  Duration max_time_without_completed_checkpoint = 0;
-  Duration time_in_failure_loop = 0;
-  int64_t replayed_bytes = 0;
-  Duration replayed_time = 0;
-  Duration max_lag = 0;
-  Duration final_lag = 0;
-  int64_t max_lag_bytes = 0;
-  int64_t final_lag_bytes = 0;
-  int64_t patches_accepted = 0;
-  int64_t patches_rejected = 0;
-  int64_t torn_observations = 0;
-};
-
-// The metric keys of summary.json, in its order.
-const std::vector<std::string_view>& metric_names();
-// True for metrics that are durations (printed and compared in ms).
-bool metric_is_time(std::string_view name);
-
 struct Counts {
   int64_t total = 0, completed = 0, failed = 0, in_progress = 0;
-};
-
-// {min, avg, p50, p90, p99, max} over COMPLETED checkpoints; quantiles by nearest rank.
-struct SummaryStats {
-  int64_t count = 0;
-  int64_t min = 0, p50 = 0, p90 = 0, p99 = 0, max = 0;
-  double avg = 0;
 };
 
 // The effective coordinator configuration (from RunFinished, else the last write).
@@ -195,50 +162,44 @@ class Recorder : public model::Observer {
   SummaryStats summary(Field f) const;
 
  private:
-  static constexpr int kFields = 4;
+  static constexpr size_t kFields = 4;
   using Row = std::array<int64_t, kFields>;  // the summary fields of a COMPLETED record, by Field
-  using Bin = std::pair<int64_t, uint64_t>;  // value, number of COMPLETED records with it
-  // Online fold of one field over the COMPLETED records.
-  struct FieldFold {
-    int64_t count = 0, min = 0, max = 0;
-    __int128 sum = 0;
-    // Every distinct value with its count, sorted by value, while `exact`. New values wait in
-    // the small sorted `fresh` and are merged into `bins` in batches (one O(d) merge per
-    // batch, not an O(d) insertion per new value).
-    std::vector<Bin> bins, fresh;
-    Bin* last = nullptr;  // the bin of the last value added (values mostly repeat), or null
-    bool exact = true;
-    // Folds v in; false when v made the histogram exceed distinct_limit distinct values (v is
-    // in it all the same: the caller then drops it). Inline: values mostly repeat the last one.
-    bool add(int64_t v, size_t distinct_limit) {
-      if (count == 0 || v < min) min = v;
-      if (count == 0 || v > max) max = v;
-      sum += v;
-      ++count;
-      if (!exact) return true;
-      if (last && last->first == v) {
-        ++last->second;
-        return true;
-      }
-      return add_new_bin(v, distinct_limit);
-    }
-    // add() for a value other than the last one: find or insert its bin.
-    bool add_new_bin(int64_t v, size_t distinct_limit);
-    void drop_histogram();
-  };
+
+  // The event fold, one handler per domain event the recorder reads (the others pass).
+  template <class E>
+  void on(const E&, Time) {}
+  void on(const model::events::JobStatusChanged& b, Time at);
+  void on(const model::events::ConfigRead& b, Time at);
+  void record_torn(const model::events::ConfigRead& b, Time at);
+  void on(const model::events::CheckpointCreated& b, Time at);
+  void on(const model::events::CheckpointRearmed& b, Time at);
+  void on(const model::events::SubtaskAcknowledged& b, Time at);
+  void on(const model::events::CheckpointCompleted& b, Time at);
+  void on(const model::events::CheckpointFailed& b, Time at);
+  void on(const model::events::UploadsStopped& b, Time at);
+  void on(const model::events::FailureCounted& b, Time at);
+  void on(const model::events::FailoverStarted& b, Time at);
+  void on(const model::events::PatchAnswered& b, Time at);
+  void on(const model::events::ConfigWritten& b, Time at);
+  void on(const model::events::ConfigReloaded& b, Time at);
+  void on(const model::events::RunFinished& b, Time at);
+  // The record a CheckpointCompleted or CheckpointFailed ends (added if it was created before the
+  // recorder attached); a COMPLETED record it overwrites leaves the folds stale.
+  CheckpointRecord& outcome_record(int64_t id, bool* added);
 
   CheckpointRecord* find(int64_t id);
   CheckpointRecord& add(int64_t id);  // a new record at the end of the history
   Time end_of_run() const;
   void maybe_spill();
-  // Reads `bytes` bytes at `offset` of the spill file into `out`; false on a read error.
-  bool read_spill_file(size_t offset, size_t bytes, void* out) const;
+  // Counts a record leaving memory; with History::summary_only, its row and a kept copy.
+  void spill_summary_only(const CheckpointRecord& r);
   // Reads spilled records [first, first + n) into `out` (History::full); false on a read error.
   bool read_spilled(size_t first, size_t n, CheckpointRecord* out) const;
-  // Appends `bytes` bytes to the spill file.
-  void write_spill_file(const void* data, size_t bytes);
+  // A spilled record by id, for checkpoint() (History::full).
+  const CheckpointRecord* find_spilled(int64_t id) const;
   // Writes the buffered summary rows to the spill file (History::summary_only).
   void flush_rows();
+  void push_row(const Row& row);
   bool kept(int64_t id) const;
   // Calls fn(row) for the summary fields of every COMPLETED record, in either mode.
   template <class Fn>
@@ -249,6 +210,9 @@ class Recorder : public model::Observer {
   void invalidate_folds();
   // summary_only: writes the rows deferred while the histograms were exact.
   void materialize_deferred_rows();
+  // The summary statistics, in steps: the moments (online, or one pass when stale), the
+  // percentiles from exact histograms, the others by radix selection over the rows.
+  std::array<Moments, kFields> summary_moments() const;
   void compute_summaries() const;
 
   std::string name_;
@@ -262,13 +226,10 @@ class Recorder : public model::Observer {
   std::vector<CheckpointRecord> history_;  // not yet spilled, in creation order (ids increase)
   bool ids_sorted_ = true;
   int64_t last_id_ = 0;  // id of the newest record
-  struct FileCloser {
-    void operator()(std::FILE* f) const { std::fclose(f); }
-  };
   // History::full: the spilled records (history_[0] follows them); summary_only: the rows.
-  std::unique_ptr<std::FILE, FileCloser> spill_;
-  bool spill_failed_ = false;  // no temporary file: keep all in memory
-  size_t spilled_ = 0;         // records out of history_ (both modes)
+  // Without a temporary file everything stays in memory.
+  SpillFile spill_;
+  size_t spilled_ = 0;  // records out of history_ (both modes)
   Counts spilled_counts_;
   History history_mode_ = History::full;
   std::vector<int64_t> keep_;           // summary_only: sorted ids checkpoint() answers for

@@ -38,59 +38,58 @@ std::string human_bytes(double b) {
   return sig3(b / 1e12) + " TB";
 }
 
-void write_table(std::ostream& os, const Recorder& rec,
-                 const std::vector<ExpectationResult>* expectations) {
-  std::string o;
-  auto line = [&](std::string_view label, const std::string& value) {
-    o += fmt::format("  {:<38} {}\n", label, value);
-  };
+namespace {
+
+void run_lines(std::string& o, const Recorder& rec) {
   o += fmt::format("scenario     {}\n", rec.scenario_name());
   o += fmt::format("seed         {}\n", rec.seed());
   o += fmt::format("duration     {}\n", human_duration(rec.duration()));
   o += fmt::format("fingerprint  {}\n", rec.fingerprint().empty() ? "-" : rec.fingerprint());
   o += fmt::format("job status   {}\n", rec.job_status());
+}
 
+// The counts, and p50 / p99 / max of the completed checkpoints.
+void checkpoint_lines(std::string& o, const Recorder& rec) {
   const Counts c = rec.counts();
   o += fmt::format("\ncheckpoints  {} total: {} completed, {} failed, {} in progress\n", c.total,
                    c.completed, c.failed, c.in_progress);
   using F = Recorder::Field;
   const SummaryStats e2e = rec.summary(F::end_to_end_duration);
-  const SummaryStats align = rec.summary(F::alignment_duration);
-  const SummaryStats size = rec.summary(F::checkpointed_size);
-  const SummaryStats state = rec.summary(F::state_size);
-  if (e2e.count > 0) {
-    o += fmt::format("  {:<20} {:>10} {:>10} {:>10}\n", "(completed)", "p50", "p99", "max");
-    o += fmt::format("  {:<20} {:>10} {:>10} {:>10}\n", "end-to-end duration",
-                     human_duration(e2e.p50), human_duration(e2e.p99), human_duration(e2e.max));
-    o += fmt::format("  {:<20} {:>10} {:>10} {:>10}\n", "alignment", human_duration(align.p50),
-                     human_duration(align.p99), human_duration(align.max));
-    o += fmt::format("  {:<20} {:>10} {:>10} {:>10}\n", "checkpointed size",
-                     human_bytes(static_cast<double>(size.p50)),
-                     human_bytes(static_cast<double>(size.p99)),
-                     human_bytes(static_cast<double>(size.max)));
-    o += fmt::format("  {:<20} {:>10} {:>10} {:>10}\n", "state size",
-                     human_bytes(static_cast<double>(state.p50)),
-                     human_bytes(static_cast<double>(state.p99)),
-                     human_bytes(static_cast<double>(state.max)));
-  }
+  if (e2e.count == 0) return;
+  auto row = [&](std::string_view label, const SummaryStats& s, auto human) {
+    o += fmt::format("  {:<20} {:>10} {:>10} {:>10}\n", label, human(s.p50), human(s.p99), human(s.max));
+  };
+  auto bytes = [](int64_t v) { return human_bytes(static_cast<double>(v)); };
+  o += fmt::format("  {:<20} {:>10} {:>10} {:>10}\n", "(completed)", "p50", "p99", "max");
+  row("end-to-end duration", e2e, human_duration);
+  row("alignment", rec.summary(F::alignment_duration), human_duration);
+  row("checkpointed size", rec.summary(F::checkpointed_size), bytes);
+  row("state size", rec.summary(F::state_size), bytes);
+}
 
+void metric_lines(std::string& o, const Recorder& rec) {
+  auto line = [&](std::string_view label, const std::string& value) {
+    o += fmt::format("  {:<38} {}\n", label, value);
+  };
+  auto bytes = [](int64_t v) { return human_bytes(static_cast<double>(v)); };
   o += "\nmetrics\n";
   const Metrics m = rec.metrics();
   line("failovers (jobmanager)", fmt::format("{} ({})", m.failovers, m.jobmanager_failovers));
   line("completed / failed / expired / rescued",
        fmt::format("{} / {} / {} / {}", m.completed, m.failed, m.expired, m.rescued));
-  line("wasted bytes", human_bytes(static_cast<double>(m.wasted_bytes)));
+  line("wasted bytes", bytes(m.wasted_bytes));
   line("max time without completed checkpoint", human_duration(m.max_time_without_completed_checkpoint));
   line("time in failure loop", human_duration(m.time_in_failure_loop));
-  line("replayed", fmt::format("{} ({})", human_bytes(static_cast<double>(m.replayed_bytes)),
-                               human_duration(m.replayed_time)));
+  line("replayed", fmt::format("{} ({})", bytes(m.replayed_bytes), human_duration(m.replayed_time)));
   line("lag max / final", fmt::format("{} / {} ({} / {})", human_duration(m.max_lag),
-                                      human_duration(m.final_lag),
-                                      human_bytes(static_cast<double>(m.max_lag_bytes)),
-                                      human_bytes(static_cast<double>(m.final_lag_bytes))));
+                                      human_duration(m.final_lag), bytes(m.max_lag_bytes),
+                                      bytes(m.final_lag_bytes)));
   line("patches accepted / rejected", fmt::format("{} / {}", m.patches_accepted, m.patches_rejected));
   line("torn observations", fmt::format("{}", m.torn_observations));
+}
 
+// The patches, and the first torn observations.
+void event_lines(std::string& o, const Recorder& rec) {
   if (!rec.patches().empty()) {
     o += "\npatches\n";
     for (const auto& p : rec.patches()) {
@@ -106,15 +105,25 @@ void write_table(std::ostream& os, const Recorder& rec,
     }
   }
   const auto& torn = rec.torn_observations();
-  if (!torn.empty()) {
-    o += fmt::format("\ntorn observations ({})\n", torn.size());
-    const size_t show = std::min<size_t>(torn.size(), 10);
-    for (size_t i = 0; i < show; ++i)
-      o += fmt::format("  at {:<10} {} saw interval {}, timeout {}\n", human_duration(torn[i].at),
-                       model::to_string(torn[i].reader), human_duration(torn[i].interval),
-                       human_duration(torn[i].timeout));
-    if (torn.size() > show) o += fmt::format("  ... {} more\n", torn.size() - show);
-  }
+  if (torn.empty()) return;
+  o += fmt::format("\ntorn observations ({})\n", torn.size());
+  const size_t show = std::min<size_t>(torn.size(), 10);
+  for (size_t i = 0; i < show; ++i)
+    o += fmt::format("  at {:<10} {} saw interval {}, timeout {}\n", human_duration(torn[i].at),
+                     model::to_string(torn[i].reader), human_duration(torn[i].interval),
+                     human_duration(torn[i].timeout));
+  if (torn.size() > show) o += fmt::format("  ... {} more\n", torn.size() - show);
+}
+
+}  // namespace
+
+void write_table(std::ostream& os, const Recorder& rec,
+                 const std::vector<ExpectationResult>* expectations) {
+  std::string o;
+  run_lines(o, rec);
+  checkpoint_lines(o, rec);
+  metric_lines(o, rec);
+  event_lines(o, rec);
   if (expectations && !expectations->empty()) {
     size_t passed = 0;
     for (const auto& r : *expectations) passed += r.passed;

@@ -159,22 +159,45 @@ void TimelineSvg::on_event(const model::DomainEvent& e) {
       e.body);
 }
 
-void TimelineSvg::write(std::ostream& os) const {
-  std::string o;
-  const sim::Time T = end();
-  auto X = [&](sim::Time t) {
-    return kX0 + static_cast<double>(std::clamp<sim::Time>(t, 0, T)) * kPlotWidth /
-                     static_cast<double>(T);
-  };
-  const double xr = kX0 + kPlotWidth;
+// --- the picture, layer by layer --------------------------------------------------------
 
-  // --- layout ---
-  const double top = 58;
-  int lanes = 0;
-  std::vector<int> lane_of;
+namespace {
+constexpr double kTop = 58;  // top of the checkpoint panel
+constexpr double kLaneH = 16, kBarH = 11, kHistH = 150, kDurH = 60, kRowH = 16;
+constexpr int kRows = 4;  // marker rows: patches, failovers, load/storage, job
+
+// The marker row of each kind.
+int row_of(int k) {
+  switch (k) {
+    case TimelineSvg::patch_ok:
+    case TimelineSvg::patch_rejected: return 0;
+    case TimelineSvg::failover:
+    case TimelineSvg::jm_failover: return 1;
+    case TimelineSvg::load:
+    case TimelineSvg::storage: return 2;
+    default: return 3;
+  }
+}
+
+// A marker's shape at (x, y): a triangle for failovers and the job failing, a diamond otherwise.
+std::string marker_shape(int k, double x, double y) {
+  if (k == TimelineSvg::failover || k == TimelineSvg::jm_failover || k == TimelineSvg::job_failed)
+    return fmt::format("<path d=\"M{} {} l4 10 h-8 z\" fill=\"{}\"/>", f1(x), f1(y),
+                       k == TimelineSvg::jm_failover ? "#ffffff\" stroke=\"#000000" : kMarkerColor[k]);
+  return fmt::format("<path d=\"M{} {} l4 6 l-4 6 l-4 -6 z\" fill=\"{}\"/>", f1(x), f1(y), kMarkerColor[k]);
+}
+}  // namespace
+
+double TimelineSvg::x_of(sim::Time t) const {
+  const sim::Time T = end();
+  return kX0 + static_cast<double>(std::clamp<sim::Time>(t, 0, T)) * kPlotWidth / static_cast<double>(T);
+}
+
+// Greedy lanes for the bars; a new checkpoint prefers the lane after the previous one, so
+// back-to-back checkpoints alternate and stay distinguishable. Then the heights of the rows.
+TimelineSvg::Layout TimelineSvg::layout() const {
+  Layout l;
   if (!binned_) {
-    // Greedy lanes; a new checkpoint prefers the lane after the previous one, so back-to-back
-    // checkpoints alternate and stay distinguishable.
     std::vector<sim::Time> lane_end{-1, -1};
     int prev = -1;
     constexpr int kMaxLanes = 12;
@@ -182,36 +205,60 @@ void TimelineSvg::write(std::ostream& os) const {
       const int n = static_cast<int>(lane_end.size());
       int pick = -1;
       for (int k = 1; k <= n && pick < 0; ++k) {
-        int l = (prev + k) % n;
-        if (lane_end[l] < b.trigger) pick = l;
+        int lane = (prev + k) % n;
+        if (lane_end[lane] < b.trigger) pick = lane;
       }
       if (pick < 0 && n < kMaxLanes) {
         pick = n;
         lane_end.push_back(-1);
       }
       if (pick < 0) pick = static_cast<int>(std::min_element(lane_end.begin(), lane_end.end()) - lane_end.begin());
-      lane_end[pick] = b.end >= 0 ? b.end : T;
-      lane_of.push_back(pick);
+      lane_end[pick] = b.end >= 0 ? b.end : end();
+      l.lane_of.push_back(pick);
       prev = pick;
     }
-    lanes = static_cast<int>(lane_end.size());
+    l.lanes = static_cast<int>(lane_end.size());
   }
-  constexpr double kLaneH = 16, kBarH = 11, kHistH = 150, kDurH = 60;
-  const double panel_h = binned_ ? kHistH + 18 + kDurH : lanes * kLaneH;
-  const double fail_y = top + panel_h + 10;
-  const double marker_y = fail_y + 24;
-  constexpr double kRowH = 16;
-  const int rows = 4;  // patches, failovers, load/storage, job
-  const double axis_y = marker_y + rows * kRowH + 6;
-  const double legend_y = axis_y + 44;
-  const double height = legend_y + 40;
+  const double panel_h = binned_ ? kHistH + 18 + kDurH : l.lanes * kLaneH;
+  l.fail_y = kTop + panel_h + 10;
+  l.marker_y = l.fail_y + 24;
+  l.axis_y = l.marker_y + kRows * kRowH + 6;
+  l.legend_y = l.axis_y + 44;
+  l.height = l.legend_y + 40;
+  return l;
+}
 
+void TimelineSvg::write(std::ostream& os) const {
+  const Layout l = layout();
+  std::string o;
+  write_title(o, l);
+  write_guides(o, l);
+  o += fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"end\" fill=\"#333\">checkpoints</text>\n",
+                   kX0 - 8, f1(kTop + 12));
+  if (binned_) {
+    std::vector<Bin> bins = bins_;
+    for (const auto& [id, p] : pending_) ++bins[bin_of(p.trigger)].count[in_progress];
+    write_histogram(o, bins);
+    write_longest(o, bins);
+  } else {
+    write_bars(o, l);
+  }
+  write_failures(o, l);
+  write_markers(o, l);
+  write_axis(o, l);
+  write_legend(o, l);
+  o += "</svg>\n";
+  os << o;
+}
+
+// The svg element, the background, the scenario's name and the run in one line.
+void TimelineSvg::write_title(std::string& o, const Layout& l) const {
   o += fmt::format(
       "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{}\" height=\"{}\" viewBox=\"0 0 {} {}\" "
       "font-family=\"Helvetica, Arial, sans-serif\" font-size=\"11\">\n",
-      kWidth, f1(height), kWidth, f1(height));
+      kWidth, f1(l.height), kWidth, f1(l.height));
   o += fmt::format("<rect x=\"0\" y=\"0\" width=\"{}\" height=\"{}\" fill=\"#ffffff\"/>\n", kWidth,
-                   f1(height));
+                   f1(l.height));
   o += fmt::format("<text x=\"{}\" y=\"20\" font-size=\"15\" font-weight=\"bold\">{}</text>\n", kX0,
                    json::xml_escape(name_.empty() ? "ckptsim run" : name_));
   std::string sub = fmt::format(
@@ -222,166 +269,159 @@ void TimelineSvg::write(std::ostream& os) const {
   if (binned_)
     sub += fmt::format("; binned by trigger time, {} per bin", human_duration(std::max<sim::Time>(duration_, 1) / kBins));
   o += fmt::format("<text x=\"{}\" y=\"38\" fill=\"#444\">{}</text>\n", kX0, json::xml_escape(sub));
+}
 
-  // Light vertical guides for patches and failovers across the checkpoint panel.
-  {
-    // Only for kinds few enough to label: numerous markers would hide the checkpoints.
-    uint8_t few = 0;
-    for (int k = 0; k < kMarkerKinds; ++k)
-      if (marker_count_[k] <= static_cast<int64_t>(kMaxLabels)) few |= static_cast<uint8_t>(1u << k);
-    std::string guides;
-    for (int px = 0; px <= kPlotWidth; ++px) {
-      const uint8_t bits = marker_px_[px] & few;
-      if (!bits) continue;
-      const char* color = nullptr;
-      if (bits & (1u << failover | 1u << jm_failover | 1u << job_failed)) color = "#000000";
-      else if (bits & (1u << patch_ok | 1u << patch_rejected)) color = kMarkerColor[patch_ok];
-      if (!color) continue;
-      guides += fmt::format("<line x1=\"{0}\" y1=\"{1}\" x2=\"{0}\" y2=\"{2}\" stroke=\"{3}\"/>\n",
-                            f1(kX0 + px + 0.5), f1(top - 4), f1(marker_y + rows * kRowH), color);
-    }
-    if (!guides.empty())
-      o += "<g stroke-width=\"1\" stroke-dasharray=\"2,3\" opacity=\"0.35\">\n" + guides + "</g>\n";
+// Light vertical guides for patches and failovers across the checkpoint panel, only for kinds
+// few enough to label: numerous markers would hide the checkpoints.
+void TimelineSvg::write_guides(std::string& o, const Layout& l) const {
+  uint8_t few = 0;
+  for (int k = 0; k < kMarkerKinds; ++k)
+    if (marker_count_[k] <= static_cast<int64_t>(kMaxLabels)) few |= static_cast<uint8_t>(1u << k);
+  std::string guides;
+  for (int px = 0; px <= kPlotWidth; ++px) {
+    const uint8_t bits = marker_px_[px] & few;
+    if (!bits) continue;
+    const char* color = nullptr;
+    if (bits & (1u << failover | 1u << jm_failover | 1u << job_failed)) color = "#000000";
+    else if (bits & (1u << patch_ok | 1u << patch_rejected)) color = kMarkerColor[patch_ok];
+    if (!color) continue;
+    guides += fmt::format("<line x1=\"{0}\" y1=\"{1}\" x2=\"{0}\" y2=\"{2}\" stroke=\"{3}\"/>\n",
+                          f1(kX0 + px + 0.5), f1(kTop - 4), f1(l.marker_y + kRows * kRowH), color);
   }
+  if (!guides.empty())
+    o += "<g stroke-width=\"1\" stroke-dasharray=\"2,3\" opacity=\"0.35\">\n" + guides + "</g>\n";
+}
 
-  // --- checkpoint panel ---
-  o += fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"end\" fill=\"#333\">checkpoints</text>\n",
-                   kX0 - 8, f1(top + 12));
-  if (!binned_) {
-    for (int l = 0; l < lanes; ++l)
-      if (l % 2 == 1)
-        o += fmt::format("<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"#f4f4f4\"/>\n",
-                         f1(kX0), f1(top + l * kLaneH), kPlotWidth, f1(kLaneH));
-    for (size_t i = 0; i < bars_.size(); ++i) {
-      const Bar& b = bars_[i];
-      const double y = top + lane_of[i] * kLaneH + (kLaneH - kBarH) / 2;
-      const sim::Time bend = b.end >= 0 ? b.end : T;
-      const double x = X(b.trigger);
-      const double w = std::max(1.0, X(bend) - x);
-      std::string status = b.end < 0 ? "IN_PROGRESS"
-                           : b.outcome == completed ? (b.rescued ? "COMPLETED (rescued)" : "COMPLETED")
-                                                    : fmt::format("FAILED {}", model::to_string(b.reason));
+// One bar per checkpoint in its lane, with its id, its deadline and, when a patch moved it, its
+// original deadline.
+void TimelineSvg::write_bars(std::string& o, const Layout& l) const {
+  const sim::Time T = end();
+  for (int lane = 0; lane < l.lanes; ++lane)
+    if (lane % 2 == 1)
+      o += fmt::format("<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"#f4f4f4\"/>\n",
+                       f1(kX0), f1(kTop + lane * kLaneH), kPlotWidth, f1(kLaneH));
+  for (size_t i = 0; i < bars_.size(); ++i) {
+    const Bar& b = bars_[i];
+    const double y = kTop + l.lane_of[i] * kLaneH + (kLaneH - kBarH) / 2;
+    const sim::Time bend = b.end >= 0 ? b.end : T;
+    const double x = x_of(b.trigger);
+    const double w = std::max(1.0, x_of(bend) - x);
+    std::string status = b.end < 0 ? "IN_PROGRESS"
+                         : b.outcome == completed ? (b.rescued ? "COMPLETED (rescued)" : "COMPLETED")
+                                                  : fmt::format("FAILED {}", model::to_string(b.reason));
+    o += fmt::format(
+        "<g><title>checkpoint {}: {}, trigger {}, {} long, deadline {}</title>"
+        "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"{}\"{}/>",
+        b.id, status, human_duration(b.trigger), human_duration(bend - b.trigger),
+        human_duration(b.deadline), f1(x), f1(y), f1(w), f1(kBarH), kOutcomeColor[b.outcome],
+        b.rescued ? " stroke=\"#0b4d0b\" stroke-width=\"2\"" : "");
+    const std::string id = fmt::format("{}", b.id);
+    if (w >= 6.5 * static_cast<double>(id.size()) + 4)
+      o += fmt::format("<text x=\"{}\" y=\"{}\" font-size=\"9\" fill=\"#fff\">{}</text>", f1(x + 2),
+                       f1(y + kBarH - 2), id);
+    if (b.original_deadline != b.deadline && b.original_deadline <= T)
       o += fmt::format(
-          "<g><title>checkpoint {}: {}, trigger {}, {} long, deadline {}</title>"
-          "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"{}\"{}/>",
-          b.id, status, human_duration(b.trigger), human_duration(bend - b.trigger),
-          human_duration(b.deadline), f1(x), f1(y), f1(w), f1(kBarH), kOutcomeColor[b.outcome],
-          b.rescued ? " stroke=\"#0b4d0b\" stroke-width=\"2\"" : "");
-      const std::string id = fmt::format("{}", b.id);
-      if (w >= 6.5 * static_cast<double>(id.size()) + 4)
-        o += fmt::format("<text x=\"{}\" y=\"{}\" font-size=\"9\" fill=\"#fff\">{}</text>", f1(x + 2),
-                         f1(y + kBarH - 2), id);
-      if (b.original_deadline != b.deadline && b.original_deadline <= T)
-        o += fmt::format(
-            "<line x1=\"{0}\" y1=\"{1}\" x2=\"{0}\" y2=\"{2}\" stroke=\"#555\" stroke-width=\"1.5\" "
-            "stroke-dasharray=\"2,1\"/>",
-            f1(X(b.original_deadline)), f1(y - 2), f1(y + kBarH + 2));
-      if (b.deadline <= T)
-        o += fmt::format("<line x1=\"{0}\" y1=\"{1}\" x2=\"{0}\" y2=\"{2}\" stroke=\"#111\" stroke-width=\"1.5\"/>",
-                         f1(X(b.deadline)), f1(y - 2), f1(y + kBarH + 2));
-      o += "</g>\n";
-    }
-  } else {
-    std::vector<Bin> bins = bins_;
-    for (const auto& [id, p] : pending_) ++bins[bin_of(p.trigger)].count[in_progress];
-    int64_t max_count = 1;
-    sim::Duration max_dur = 1;
-    for (const Bin& b : bins) {
-      int64_t s = b.count[0] + b.count[1] + b.count[2] + b.count[3];
-      max_count = std::max(max_count, s);
-      max_dur = std::max({max_dur, b.max_duration, b.max_timeout});
-    }
-    const double bw = static_cast<double>(kPlotWidth) / kBins;
-    const double base = top + kHistH;
-    o += fmt::format("<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"#ccc\"/>\n", f1(kX0),
-                     f1(top), f1(xr), f1(top));
-    o += fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"end\" font-size=\"9\" fill=\"#666\">{} / bin</text>\n",
-                     kX0 - 8, f1(top + 26), max_count);
-    for (int i = 0; i < kBins; ++i) {
-      const Bin& b = bins[i];
-      int64_t s = b.count[0] + b.count[1] + b.count[2] + b.count[3];
-      if (s == 0) continue;
-      const double x = kX0 + i * bw;
-      o += fmt::format("<g><title>{} to {}: {} completed, {} expired, {} other failures, {} in progress</title>",
-                       human_duration(std::max<sim::Time>(duration_, 1) * i / kBins),
-                       human_duration(std::max<sim::Time>(duration_, 1) * (i + 1) / kBins),
-                       b.count[0], b.count[1], b.count[2], b.count[3]);
-      double y = base;
-      for (int k = 0; k < 4; ++k) {
-        if (!b.count[k]) continue;
-        const double h = std::max(1.0, kHistH * static_cast<double>(b.count[k]) / static_cast<double>(max_count));
-        y -= h;
-        o += fmt::format("<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"{}\"/>", f1(x),
-                         f1(y), f1(std::max(1.0, bw - 0.6)), f1(h), kOutcomeColor[k]);
-      }
-      o += "</g>\n";
-    }
-    // Longest checkpoint per bin against the longest timeout (the deadline) read in that bin.
-    const double dtop = base + 18, dbase = dtop + kDurH;
-    o += fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"end\" fill=\"#333\">longest</text>\n",
-                     kX0 - 8, f1(dtop + 12));
-    o += fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"end\" font-size=\"9\" fill=\"#666\">{}</text>\n",
-                     kX0 - 8, f1(dtop + 26), json::xml_escape(human_duration(max_dur)));
-    o += fmt::format("<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"#ccc\"/>\n", f1(kX0),
-                     f1(dbase), f1(xr), f1(dbase));
-    for (int i = 0; i < kBins; ++i) {
-      const Bin& b = bins[i];
-      if (b.max_duration <= 0 && b.max_timeout <= 0) continue;
-      const double x = kX0 + i * bw;
-      const double h = kDurH * static_cast<double>(b.max_duration) / static_cast<double>(max_dur);
-      const bool over = b.max_duration >= b.max_timeout && b.max_timeout > 0;
-      o += fmt::format("<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"{}\"/>", f1(x),
-                       f1(dbase - h), f1(std::max(1.0, bw - 0.6)), f1(std::max(0.5, h)),
-                       over ? "#e08080" : "#7a8a9a");
-      if (b.max_timeout > 0) {
-        const double ty = dbase - kDurH * static_cast<double>(b.max_timeout) / static_cast<double>(max_dur);
-        o += fmt::format("<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"#111\" stroke-width=\"1.5\"/>",
-                         f1(x), f1(ty), f1(x + bw), f1(ty));
-      }
-      o += "\n";
-    }
+          "<line x1=\"{0}\" y1=\"{1}\" x2=\"{0}\" y2=\"{2}\" stroke=\"#555\" stroke-width=\"1.5\" "
+          "stroke-dasharray=\"2,1\"/>",
+          f1(x_of(b.original_deadline)), f1(y - 2), f1(y + kBarH + 2));
+    if (b.deadline <= T)
+      o += fmt::format("<line x1=\"{0}\" y1=\"{1}\" x2=\"{0}\" y2=\"{2}\" stroke=\"#111\" stroke-width=\"1.5\"/>",
+                       f1(x_of(b.deadline)), f1(y - 2), f1(y + kBarH + 2));
+    o += "</g>\n";
   }
+}
 
-  // --- failures row: every failure, at pixel resolution ---
+// Binned: the checkpoints triggered in each bin, stacked by outcome.
+void TimelineSvg::write_histogram(std::string& o, const std::vector<Bin>& bins) const {
+  int64_t max_count = 1;
+  for (const Bin& b : bins) max_count = std::max(max_count, b.count[0] + b.count[1] + b.count[2] + b.count[3]);
+  const double bw = static_cast<double>(kPlotWidth) / kBins;
+  const double base = kTop + kHistH;
+  o += fmt::format("<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"#ccc\"/>\n", f1(kX0),
+                   f1(kTop), f1(kX0 + kPlotWidth), f1(kTop));
+  o += fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"end\" font-size=\"9\" fill=\"#666\">{} / bin</text>\n",
+                   kX0 - 8, f1(kTop + 26), max_count);
+  for (int i = 0; i < kBins; ++i) {
+    const Bin& b = bins[i];
+    if (b.count[0] + b.count[1] + b.count[2] + b.count[3] == 0) continue;
+    const double x = kX0 + i * bw;
+    o += fmt::format("<g><title>{} to {}: {} completed, {} expired, {} other failures, {} in progress</title>",
+                     human_duration(std::max<sim::Time>(duration_, 1) * i / kBins),
+                     human_duration(std::max<sim::Time>(duration_, 1) * (i + 1) / kBins),
+                     b.count[0], b.count[1], b.count[2], b.count[3]);
+    double y = base;
+    for (int k = 0; k < 4; ++k) {
+      if (!b.count[k]) continue;
+      const double h = std::max(1.0, kHistH * static_cast<double>(b.count[k]) / static_cast<double>(max_count));
+      y -= h;
+      o += fmt::format("<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"{}\"/>", f1(x),
+                       f1(y), f1(std::max(1.0, bw - 0.6)), f1(h), kOutcomeColor[k]);
+    }
+    o += "</g>\n";
+  }
+}
+
+// Binned: the longest checkpoint per bin against the longest timeout (the deadline) read there.
+void TimelineSvg::write_longest(std::string& o, const std::vector<Bin>& bins) const {
+  sim::Duration max_dur = 1;
+  for (const Bin& b : bins) max_dur = std::max({max_dur, b.max_duration, b.max_timeout});
+  const double bw = static_cast<double>(kPlotWidth) / kBins;
+  const double dtop = kTop + kHistH + 18, dbase = dtop + kDurH;
+  o += fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"end\" fill=\"#333\">longest</text>\n",
+                   kX0 - 8, f1(dtop + 12));
+  o += fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"end\" font-size=\"9\" fill=\"#666\">{}</text>\n",
+                   kX0 - 8, f1(dtop + 26), json::xml_escape(human_duration(max_dur)));
+  o += fmt::format("<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"#ccc\"/>\n", f1(kX0),
+                   f1(dbase), f1(kX0 + kPlotWidth), f1(dbase));
+  for (int i = 0; i < kBins; ++i) {
+    const Bin& b = bins[i];
+    if (b.max_duration <= 0 && b.max_timeout <= 0) continue;
+    const double x = kX0 + i * bw;
+    const double h = kDurH * static_cast<double>(b.max_duration) / static_cast<double>(max_dur);
+    const bool over = b.max_duration >= b.max_timeout && b.max_timeout > 0;
+    o += fmt::format("<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"{}\"/>", f1(x),
+                     f1(dbase - h), f1(std::max(1.0, bw - 0.6)), f1(std::max(0.5, h)),
+                     over ? "#e08080" : "#7a8a9a");
+    if (b.max_timeout > 0) {
+      const double ty = dbase - kDurH * static_cast<double>(b.max_timeout) / static_cast<double>(max_dur);
+      o += fmt::format("<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"#111\" stroke-width=\"1.5\"/>",
+                       f1(x), f1(ty), f1(x + bw), f1(ty));
+    }
+    o += "\n";
+  }
+}
+
+// Every failure, at pixel resolution.
+void TimelineSvg::write_failures(std::string& o, const Layout& l) const {
   o += fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"end\" fill=\"#333\">failures</text>\n",
-                   kX0 - 8, f1(fail_y + 10));
+                   kX0 - 8, f1(l.fail_y + 10));
   o += fmt::format("<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"14\" fill=\"#fafafa\" stroke=\"#e4e4e4\"/>\n",
-                   f1(kX0), f1(fail_y), kPlotWidth);
+                   f1(kX0), f1(l.fail_y), kPlotWidth);
   for (int px = 0; px <= kPlotWidth; ++px) {
     const uint8_t f = failure_px_[px];
     if (!f) continue;
     o += fmt::format("<line x1=\"{0}\" y1=\"{1}\" x2=\"{0}\" y2=\"{2}\" stroke=\"{3}\" stroke-width=\"1.2\"/>\n",
-                     f1(kX0 + px + 0.5), f1(fail_y + 1), f1(fail_y + 13),
+                     f1(kX0 + px + 0.5), f1(l.fail_y + 1), f1(l.fail_y + 13),
                      (f & 1) ? kOutcomeColor[expired] : kOutcomeColor[other_failure]);
   }
+}
 
-  // --- marker rows ---
-  const char* row_name[rows] = {"patches", "failovers", "load, storage", "job"};
-  auto row_of = [](int k) {
-    switch (k) {
-      case patch_ok:
-      case patch_rejected: return 0;
-      case failover:
-      case jm_failover: return 1;
-      case load:
-      case storage: return 2;
-      default: return 3;
-    }
-  };
-  for (int r = 0; r < rows; ++r) {
-    const double y = marker_y + r * kRowH;
+// The marker rows: each kind labelled while it has few markers, else one tick per pixel.
+void TimelineSvg::write_markers(std::string& o, const Layout& l) const {
+  const char* row_name[kRows] = {"patches", "failovers", "load, storage", "job"};
+  for (int r = 0; r < kRows; ++r) {
+    const double y = l.marker_y + r * kRowH;
     o += fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"end\" fill=\"#333\">{}</text>\n", kX0 - 8,
                      f1(y + 11), row_name[r]);
     if (r % 2 == 0)
       o += fmt::format("<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"#f7f7f7\"/>\n", f1(kX0),
                        f1(y), kPlotWidth, f1(kRowH));
   }
-  std::array<double, rows> label_end;
+  std::array<double, kRows> label_end;
   label_end.fill(-1);
   for (int k = 0; k < kMarkerKinds; ++k) {
-    const double y = marker_y + row_of(k) * kRowH;
+    const double y = l.marker_y + row_of(k) * kRowH;
     if (marker_count_[k] > static_cast<int64_t>(labels_[k].size())) {
-      // Too many to label: one tick per pixel that has any.
       for (int px = 0; px <= kPlotWidth; ++px)
         if (marker_px_[px] & (1u << k))
           o += fmt::format("<line x1=\"{0}\" y1=\"{1}\" x2=\"{0}\" y2=\"{2}\" stroke=\"{3}\"/>\n",
@@ -389,18 +429,12 @@ void TimelineSvg::write(std::ostream& os) const {
       continue;
     }
     for (const Marker& m : labels_[k]) {
-      const double x = X(m.at);
+      const double x = x_of(m.at);
       o += fmt::format("<g><title>{} at {}</title>", json::xml_escape(m.label), json::xml_escape(human_duration(m.at)));
-      if (k == failover || k == jm_failover || k == job_failed) {
-        o += fmt::format("<path d=\"M{} {} l4 10 h-8 z\" fill=\"{}\"/>", f1(x), f1(y + 2),
-                         k == jm_failover ? "#ffffff\" stroke=\"#000000" : kMarkerColor[k]);
-      } else {
-        o += fmt::format("<path d=\"M{} {} l4 6 l-4 6 l-4 -6 z\" fill=\"{}\"/>", f1(x), f1(y + 2),
-                         kMarkerColor[k]);
-      }
+      o += marker_shape(k, x, y + 2);
       const double est = 5.6 * static_cast<double>(m.label.size());
       double& le = label_end[row_of(k)];
-      if (x + 6 > le && x + 6 + est < xr + 25) {
+      if (x + 6 > le && x + 6 + est < kX0 + kPlotWidth + 25) {
         o += fmt::format("<text x=\"{}\" y=\"{}\" font-size=\"10\" fill=\"{}\">{}</text>", f1(x + 6),
                          f1(y + 11), kMarkerColor[k], json::xml_escape(m.label));
         le = x + 6 + est + 4;
@@ -408,10 +442,12 @@ void TimelineSvg::write(std::ostream& os) const {
       o += "</g>\n";
     }
   }
+}
 
-  // --- time axis ---
-  const AxisUnit u = axis_unit(T);
-  const double span = static_cast<double>(T) / u.us;
+// The time axis: at most 12 ticks at a round step of the unit that suits the run's length.
+void TimelineSvg::write_axis(std::string& o, const Layout& l) const {
+  const AxisUnit u = axis_unit(end());
+  const double span = static_cast<double>(end()) / u.us;
   static constexpr double kSteps[] = {0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2,
                                       5,     10,    15,    20,   30,   60,   120, 240, 500, 1000};
   double step = kSteps[std::size(kSteps) - 1];
@@ -420,54 +456,53 @@ void TimelineSvg::write(std::ostream& os) const {
       step = s;
       break;
     }
+  const double xr = kX0 + kPlotWidth;
   o += fmt::format("<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"#333\"/>\n", f1(kX0),
-                   f1(axis_y), f1(xr), f1(axis_y));
+                   f1(l.axis_y), f1(xr), f1(l.axis_y));
   for (int i = 0;; ++i) {
     const double v = step * i;
     if (v > span + 1e-9) break;
     const double x = kX0 + v / span * kPlotWidth;
     o += fmt::format("<line x1=\"{0}\" y1=\"{1}\" x2=\"{0}\" y2=\"{2}\" stroke=\"#333\"/>"
                      "<text x=\"{0}\" y=\"{3}\" text-anchor=\"middle\">{4}</text>\n",
-                     f1(x), f1(axis_y), f1(axis_y + 5), f1(axis_y + 17), fmt::format("{:g}", v));
+                     f1(x), f1(l.axis_y), f1(l.axis_y + 5), f1(l.axis_y + 17), fmt::format("{:g}", v));
   }
   o += fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"end\" fill=\"#333\">time ({})</text>\n",
-                   f1(xr), f1(axis_y + 32), u.name);
+                   f1(xr), f1(l.axis_y + 32), u.name);
+}
 
-  // --- legend ---
+// Two lines: the outcomes and deadlines, then the markers.
+void TimelineSvg::write_legend(std::string& o, const Layout& l) const {
   double lx = kX0;
+  const double ly = l.legend_y;
   auto swatch = [&](const std::string& shape, const char* label) {
     o += shape;
-    o += fmt::format("<text x=\"{}\" y=\"{}\">{}</text>\n", f1(lx + 16), f1(legend_y + 10), label);
+    o += fmt::format("<text x=\"{}\" y=\"{}\">{}</text>\n", f1(lx + 16), f1(ly + 10), label);
     lx += 16 + 6.2 * static_cast<double>(std::string_view(label).size()) + 18;
   };
   for (int k = 0; k < 4; ++k)
     swatch(fmt::format("<rect x=\"{}\" y=\"{}\" width=\"12\" height=\"10\" fill=\"{}\"/>", f1(lx),
-                       f1(legend_y + 1), kOutcomeColor[k]),
+                       f1(ly + 1), kOutcomeColor[k]),
            kOutcomeName[k]);
   swatch(fmt::format("<rect x=\"{}\" y=\"{}\" width=\"12\" height=\"10\" fill=\"{}\" stroke=\"#0b4d0b\" stroke-width=\"2\"/>",
-                     f1(lx), f1(legend_y + 1), kOutcomeColor[completed]),
+                     f1(lx), f1(ly + 1), kOutcomeColor[completed]),
          "rescued");
   swatch(fmt::format("<line x1=\"{0}\" y1=\"{1}\" x2=\"{0}\" y2=\"{2}\" stroke=\"#111\" stroke-width=\"1.5\"/>",
-                     f1(lx + 6), f1(legend_y - 1), f1(legend_y + 12)),
+                     f1(lx + 6), f1(ly - 1), f1(ly + 12)),
          binned_ ? "longest timeout (deadline)" : "deadline");
   if (!binned_)
     swatch(fmt::format("<line x1=\"{0}\" y1=\"{1}\" x2=\"{0}\" y2=\"{2}\" stroke=\"#555\" stroke-width=\"1.5\" stroke-dasharray=\"2,1\"/>",
-                       f1(lx + 6), f1(legend_y - 1), f1(legend_y + 12)),
+                       f1(lx + 6), f1(ly - 1), f1(ly + 12)),
            "original deadline");
   lx = kX0;
-  const double ly2 = legend_y + 18;
+  const double ly2 = ly + 18;
   for (int k : {int(patch_ok), int(patch_rejected), int(failover), int(jm_failover), int(load),
                 int(storage)}) {
     const bool tri = k == failover || k == jm_failover;
-    o += tri ? fmt::format("<path d=\"M{} {} l4 10 h-8 z\" fill=\"{}\"/>", f1(lx + 6), f1(ly2 + 1),
-                           k == jm_failover ? "#ffffff\" stroke=\"#000000" : kMarkerColor[k])
-             : fmt::format("<path d=\"M{} {} l4 6 l-4 6 l-4 -6 z\" fill=\"{}\"/>", f1(lx + 6),
-                           f1(ly2), kMarkerColor[k]);
+    o += marker_shape(k, lx + 6, tri ? ly2 + 1 : ly2);
     o += fmt::format("<text x=\"{}\" y=\"{}\">{}</text>\n", f1(lx + 16), f1(ly2 + 10), kMarkerName[k]);
     lx += 16 + 6.2 * static_cast<double>(std::string_view(kMarkerName[k]).size()) + 18;
   }
-  o += "</svg>\n";
-  os << o;
 }
 
 }  // namespace ckptsim::analysis

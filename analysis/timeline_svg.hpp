@@ -66,6 +66,25 @@ class TimelineSvg : public model::Observer {
     std::string label;
   };
 
+  // Where the rows go: the lanes of the bars, then the y of each row below the panel.
+  struct Layout {
+    int lanes = 0;
+    std::vector<int> lane_of;  // the lane of each bar
+    double fail_y = 0, marker_y = 0, axis_y = 0, legend_y = 0, height = 0;
+  };
+  Layout layout() const;
+  double x_of(sim::Time t) const;  // the x of an instant on the time axis
+  // The layers of write(), from back to front.
+  void write_title(std::string& o, const Layout& l) const;
+  void write_guides(std::string& o, const Layout& l) const;
+  void write_bars(std::string& o, const Layout& l) const;
+  void write_histogram(std::string& o, const std::vector<Bin>& bins) const;
+  void write_longest(std::string& o, const std::vector<Bin>& bins) const;
+  void write_failures(std::string& o, const Layout& l) const;
+  void write_markers(std::string& o, const Layout& l) const;
+  void write_axis(std::string& o, const Layout& l) const;
+  void write_legend(std::string& o, const Layout& l) const;
+
   int pixel(sim::Time t) const;
   int bin_of(sim::Time t) const;
   void switch_to_bins();

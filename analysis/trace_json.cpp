@@ -1,6 +1,5 @@
 #include "analysis/trace_json.hpp"
 
-#include <type_traits>
 
 #include <fmt/format.h>
 
@@ -65,96 +64,110 @@ void TraceJsonWriter::instant(sim::Time at, const std::string& name, const std::
 void TraceJsonWriter::on_event(const model::DomainEvent& e) {
   if (finished_) return;
   last_at_ = std::max(last_at_, e.at);
-  const sim::Time at = e.at;
-  std::visit(
-      [&](const auto& b) {
-        using T = std::decay_t<decltype(b)>;
-        if constexpr (std::is_same_v<T, ev::CheckpointCreated>) {
-          int lane = -1;
-          for (size_t i = 0; i < lanes_.size(); ++i)
-            if (lanes_[i] < 0) {
-              lane = static_cast<int>(i);
-              break;
-            }
-          if (lane < 0) {
-            lane = static_cast<int>(lanes_.size());
-            lanes_.push_back(-1);
-            emit(meta(kCoordinatorPid, lane, "thread_name",
-                      fmt::format(R"({{"name": "checkpoints{}"}})",
-                                  lane == 0 ? std::string() : fmt::format(" ({})", lane + 1))));
-          }
-          lanes_[lane] = b.id;
-          pending_[b.id] = {at, lane};
-        } else if constexpr (std::is_same_v<T, ev::CheckpointCompleted>) {
-          auto it = pending_.find(b.id);
-          Pending p = it != pending_.end() ? it->second : Pending{b.trigger_timestamp, 0};
-          checkpoint_span(b.id, p, at, "COMPLETED", b.rescued ? "rescued" : nullptr);
-          if (it != pending_.end()) pending_.erase(it);
-        } else if constexpr (std::is_same_v<T, ev::CheckpointFailed>) {
-          auto it = pending_.find(b.id);
-          Pending p = it != pending_.end() ? it->second : Pending{b.trigger_timestamp, 0};
-          checkpoint_span(b.id, p, at, "FAILED", model::to_string(b.reason));
-          if (it != pending_.end()) pending_.erase(it);
-        } else if constexpr (std::is_same_v<T, ev::SubtaskAcknowledged>) {
-          const int tid = b.subtask;
-          if (tid >= 0) {
-            if (static_cast<size_t>(tid) >= subtask_named_.size()) subtask_named_.resize(tid + 1);
-            if (!subtask_named_[tid]) {
-              subtask_named_[tid] = true;
-              emit(meta(kSubtasksPid, tid, "thread_name",
-                        fmt::format(R"({{"name": "subtask {}"}})", tid)));
-              emit(meta(kSubtasksPid, tid, "thread_sort_index",
-                        fmt::format(R"({{"sort_index": {}}})", tid)));
-            }
-          }
-          auto span = [&](const char* name, sim::Time from, sim::Time to, const std::string& extra) {
-            if (to <= from) return;
-            emit(fmt::format(
-                R"({{"name": "{}", "cat": "subtask", "ph": "X", "ts": {}, "dur": {}, "pid": {}, "tid": {}, "args": {{"checkpoint": {}{}}}}})",
-                name, from, to - from, kSubtasksPid, tid, b.id, extra));
-          };
-          auto it = pending_.find(b.id);
-          if (it != pending_.end()) span("start delay", it->second.trigger, b.first_barrier, "");
-          span("alignment", b.first_barrier, b.last_barrier, "");
-          span("sync", b.snapshot, b.sync_end, "");
-          span("async", b.sync_end, b.upload_end,
-               fmt::format(R"(, "checkpointed_size": {}, "inflight_size": {}, "unaligned": {})",
-                           b.checkpointed_size, b.inflight_size, b.unaligned));
-        } else if constexpr (std::is_same_v<T, ev::PatchAnswered>) {
-          const std::string body = json::patch_body(b.body);
-          instant(at, fmt::format("PATCH {}", b.status),
-                  fmt::format(R"({{"status": {}, "message": {}, "body": {}, "interval": {}, "timeout": {}}})",
-                              b.status, json::quote(b.message), body, sim::format_ms(b.interval),
-                              sim::format_ms(b.timeout)));
-        } else if constexpr (std::is_same_v<T, ev::FailoverStarted>) {
-          instant(at, fmt::format("failover ({})", model::to_string(b.cause)),
-                  fmt::format(R"({{"cause": "{}", "restart_delay": {}, "restore_checkpoint": {}}})",
-                              model::to_string(b.cause), sim::format_ms(b.restart_delay),
-                              b.restore_checkpoint));
-        } else if constexpr (std::is_same_v<T, ev::ConfigRead>) {
-          if (b.torn)
-            instant(at, fmt::format("torn read ({})", model::to_string(b.reader)),
-                    fmt::format(R"({{"reader": "{}", "interval": {}, "timeout": {}}})",
-                                model::to_string(b.reader), sim::format_ms(b.interval),
-                                sim::format_ms(b.timeout)));
-        } else if constexpr (std::is_same_v<T, ev::JobStatusChanged>) {
-          instant(at, fmt::format("job {}", model::to_string(b.status)), "{}");
-        } else if constexpr (std::is_same_v<T, ev::LoadChanged>) {
-          instant(at, fmt::format("load {}", b.operator_name),
-                  fmt::format(R"({{"operator": {}, "rate": {}, "capacity": {}, "throttle": {}}})",
-                              json::quote(b.operator_name), json::number(b.rate),
-                              json::number(b.capacity), json::number(b.throttle)));
-        } else if constexpr (std::is_same_v<T, ev::StorageChanged>) {
-          instant(at, "storage",
-                  fmt::format(R"({{"bandwidth": {}, "per_task_bandwidth": {}, "latency": {}}})",
-                              json::number(b.bandwidth), json::number(b.per_task_bandwidth),
-                              sim::format_ms(b.latency)));
-        } else if constexpr (std::is_same_v<T, ev::RunFinished>) {
-          finish(at);
-        }
-      },
-      e.body);
+  std::visit([&](const auto& b) { on(b, e.at); }, e.body);
 }
+
+// A checkpoint takes the first free lane of the coordinator's track (a new one named on first use).
+void TraceJsonWriter::on(const ev::CheckpointCreated& b, sim::Time at) {
+  int lane = -1;
+  for (size_t i = 0; i < lanes_.size(); ++i)
+    if (lanes_[i] < 0) {
+      lane = static_cast<int>(i);
+      break;
+    }
+  if (lane < 0) {
+    lane = static_cast<int>(lanes_.size());
+    lanes_.push_back(-1);
+    emit(meta(kCoordinatorPid, lane, "thread_name",
+              fmt::format(R"({{"name": "checkpoints{}"}})",
+                          lane == 0 ? std::string() : fmt::format(" ({})", lane + 1))));
+  }
+  lanes_[lane] = b.id;
+  pending_[b.id] = {at, lane};
+}
+
+void TraceJsonWriter::end_checkpoint(int64_t id, sim::Time trigger, sim::Time at, const char* status,
+                                     const char* reason) {
+  auto it = pending_.find(id);
+  Pending p = it != pending_.end() ? it->second : Pending{trigger, 0};
+  checkpoint_span(id, p, at, status, reason);
+  if (it != pending_.end()) pending_.erase(it);
+}
+
+void TraceJsonWriter::on(const ev::CheckpointCompleted& b, sim::Time at) {
+  end_checkpoint(b.id, b.trigger_timestamp, at, "COMPLETED", b.rescued ? "rescued" : nullptr);
+}
+
+void TraceJsonWriter::on(const ev::CheckpointFailed& b, sim::Time at) {
+  end_checkpoint(b.id, b.trigger_timestamp, at, "FAILED", model::to_string(b.reason));
+}
+
+// A subtask's track (named on first use) gets its start delay, alignment, sync and async spans.
+void TraceJsonWriter::on(const ev::SubtaskAcknowledged& b, sim::Time) {
+  const int tid = b.subtask;
+  if (tid >= 0) {
+    if (static_cast<size_t>(tid) >= subtask_named_.size()) subtask_named_.resize(tid + 1);
+    if (!subtask_named_[tid]) {
+      subtask_named_[tid] = true;
+      emit(meta(kSubtasksPid, tid, "thread_name", fmt::format(R"({{"name": "subtask {}"}})", tid)));
+      emit(meta(kSubtasksPid, tid, "thread_sort_index", fmt::format(R"({{"sort_index": {}}})", tid)));
+    }
+  }
+  auto span = [&](const char* name, sim::Time from, sim::Time to, const std::string& extra) {
+    if (to <= from) return;
+    emit(fmt::format(
+        R"({{"name": "{}", "cat": "subtask", "ph": "X", "ts": {}, "dur": {}, "pid": {}, "tid": {}, "args": {{"checkpoint": {}{}}}}})",
+        name, from, to - from, kSubtasksPid, tid, b.id, extra));
+  };
+  auto it = pending_.find(b.id);
+  if (it != pending_.end()) span("start delay", it->second.trigger, b.first_barrier, "");
+  span("alignment", b.first_barrier, b.last_barrier, "");
+  span("sync", b.snapshot, b.sync_end, "");
+  span("async", b.sync_end, b.upload_end,
+       fmt::format(R"(, "checkpointed_size": {}, "inflight_size": {}, "unaligned": {})",
+                   b.checkpointed_size, b.inflight_size, b.unaligned));
+}
+
+void TraceJsonWriter::on(const ev::PatchAnswered& b, sim::Time at) {
+  const std::string body = json::patch_body(b.body);
+  instant(at, fmt::format("PATCH {}", b.status),
+          fmt::format(R"({{"status": {}, "message": {}, "body": {}, "interval": {}, "timeout": {}}})",
+                      b.status, json::quote(b.message), body, sim::format_ms(b.interval),
+                      sim::format_ms(b.timeout)));
+}
+
+void TraceJsonWriter::on(const ev::FailoverStarted& b, sim::Time at) {
+  instant(at, fmt::format("failover ({})", model::to_string(b.cause)),
+          fmt::format(R"({{"cause": "{}", "restart_delay": {}, "restore_checkpoint": {}}})",
+                      model::to_string(b.cause), sim::format_ms(b.restart_delay), b.restore_checkpoint));
+}
+
+void TraceJsonWriter::on(const ev::ConfigRead& b, sim::Time at) {
+  if (!b.torn) return;
+  instant(at, fmt::format("torn read ({})", model::to_string(b.reader)),
+          fmt::format(R"({{"reader": "{}", "interval": {}, "timeout": {}}})", model::to_string(b.reader),
+                      sim::format_ms(b.interval), sim::format_ms(b.timeout)));
+}
+
+void TraceJsonWriter::on(const ev::JobStatusChanged& b, sim::Time at) {
+  instant(at, fmt::format("job {}", model::to_string(b.status)), "{}");
+}
+
+void TraceJsonWriter::on(const ev::LoadChanged& b, sim::Time at) {
+  instant(at, fmt::format("load {}", b.operator_name),
+          fmt::format(R"({{"operator": {}, "rate": {}, "capacity": {}, "throttle": {}}})",
+                      json::quote(b.operator_name), json::number(b.rate), json::number(b.capacity),
+                      json::number(b.throttle)));
+}
+
+void TraceJsonWriter::on(const ev::StorageChanged& b, sim::Time at) {
+  instant(at, "storage",
+          fmt::format(R"({{"bandwidth": {}, "per_task_bandwidth": {}, "latency": {}}})",
+                      json::number(b.bandwidth), json::number(b.per_task_bandwidth),
+                      sim::format_ms(b.latency)));
+}
+
+void TraceJsonWriter::on(const ev::RunFinished&, sim::Time at) { finish(at); }
 
 void TraceJsonWriter::finish(sim::Time end) {
   if (finished_) return;

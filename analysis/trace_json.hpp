@@ -39,6 +39,23 @@ class TraceJsonWriter : public model::Observer {
   void checkpoint_span(int64_t id, const Pending& p, sim::Time end, const char* status,
                        const char* reason);
   void instant(sim::Time at, const std::string& name, const std::string& args_json);
+  void end_checkpoint(int64_t id, sim::Time trigger, sim::Time at, const char* status,
+                      const char* reason);
+
+  // One handler per domain event the trace shows (the others pass).
+  template <class E>
+  void on(const E&, sim::Time) {}
+  void on(const model::events::CheckpointCreated& b, sim::Time at);
+  void on(const model::events::CheckpointCompleted& b, sim::Time at);
+  void on(const model::events::CheckpointFailed& b, sim::Time at);
+  void on(const model::events::SubtaskAcknowledged& b, sim::Time at);
+  void on(const model::events::PatchAnswered& b, sim::Time at);
+  void on(const model::events::FailoverStarted& b, sim::Time at);
+  void on(const model::events::ConfigRead& b, sim::Time at);
+  void on(const model::events::JobStatusChanged& b, sim::Time at);
+  void on(const model::events::LoadChanged& b, sim::Time at);
+  void on(const model::events::StorageChanged& b, sim::Time at);
+  void on(const model::events::RunFinished& b, sim::Time at);
 
   std::ostream& out_;
   std::string buf_;

@@ -78,6 +78,74 @@ Outcome outcome_of(const analysis::Recorder& rec, int64_t id) {
   return {fmt::format("{} (triggered {} ms){}", status, sim::format_ms(r->trigger_timestamp), when), status};
 }
 
+// Every variant loaded before any runs: a bad variant writes nothing.
+std::optional<std::vector<LoadedScenario>> load_variants(const std::string& path,
+                                                          const std::vector<std::string>& base,
+                                                          const std::vector<Variant>& variants,
+                                                          std::optional<uint64_t> seed) {
+  std::vector<LoadedScenario> loaded;
+  for (const Variant& v : variants) {
+    std::vector<std::string> sets = base;
+    sets.insert(sets.end(), v.sets.begin(), v.sets.end());
+    auto l = load_or_report(path, sets, seed);
+    if (!l) {
+      std::cerr << "ckptsim compare: variant '" << v.name << "' is not a valid scenario\n";
+      return std::nullopt;
+    }
+    loaded.push_back(std::move(*l));
+  }
+  return loaded;
+}
+
+// The metrics side by side, a '*' where the variants differ.
+void print_metrics(const std::vector<Variant>& variants,
+                   const std::vector<std::unique_ptr<analysis::Recorder>>& recs, size_t width) {
+  std::cout << fmt::format("{} (seed {})\n\n", recs[0]->scenario_name(), recs[0]->seed());
+  std::cout << fmt::format("{:<40}", "metric");
+  for (const Variant& v : variants) std::cout << fmt::format("  {:>{}}", v.name, std::max<size_t>(width, 14));
+  std::cout << "\n";
+  auto row = [&](const std::string& name, auto value_of) {
+    std::cout << fmt::format("{:<40}", name);
+    bool differs = false;
+    std::string first;
+    for (size_t i = 0; i < recs.size(); ++i) {
+      std::string v = value_of(*recs[i]);
+      if (i == 0) first = v; else differs = differs || v != first;
+      std::cout << fmt::format("  {:>{}}", v, std::max<size_t>(width, 14));
+    }
+    std::cout << (differs ? "  *" : "") << "\n";
+  };
+  row("fingerprint", [](const analysis::Recorder& r) { return r.fingerprint(); });
+  row("checkpoints triggered", [](const analysis::Recorder& r) { return std::to_string(r.counts().total); });
+  for (std::string_view m : analysis::metric_names()) {
+    row(std::string(m), [m](const analysis::Recorder& r) {
+      auto t = r.metric_text(m);
+      return t ? *t : std::string("-");
+    });
+  }
+}
+
+void print_first_difference(const std::vector<Variant>& variants,
+                            const std::vector<std::unique_ptr<analysis::Recorder>>& recs, size_t width) {
+  int64_t last_id = 0;
+  for (const auto& r : recs) last_id = std::max<int64_t>(last_id, r->counts().total);
+  std::cout << "\n";
+  for (int64_t id = 1; id <= last_id; ++id) {
+    std::vector<Outcome> outs;
+    bool differs = false;
+    for (const auto& r : recs) {
+      outs.push_back(outcome_of(*r, id));
+      differs = differs || outs.back().key != outs.front().key;
+    }
+    if (!differs) continue;
+    std::cout << fmt::format("first checkpoint whose outcome differs: {}\n", id);
+    for (size_t i = 0; i < outs.size(); ++i)
+      std::cout << fmt::format("  {:<{}}  {}\n", variants[i].name, width, outs[i].text);
+    return;
+  }
+  std::cout << "every checkpoint has the same outcome in all variants\n";
+}
+
 }  // namespace
 
 int compare_command(const std::vector<std::string>& args) {
@@ -108,72 +176,20 @@ int compare_command(const std::vector<std::string>& args) {
     }
     variants.push_back(*v);
   }
-  // Load every variant before running any: a bad variant writes nothing.
-  std::vector<LoadedScenario> loaded;
-  for (const Variant& v : variants) {
-    std::vector<std::string> sets = base;
-    sets.insert(sets.end(), v.sets.begin(), v.sets.end());
-    auto l = load_or_report(vm["scenario"].as<std::string>(), sets, seed);
-    if (!l) {
-      std::cerr << "ckptsim compare: variant '" << v.name << "' is not a valid scenario\n";
-      return 2;
-    }
-    loaded.push_back(std::move(*l));
-  }
+  auto loaded = load_variants(vm["scenario"].as<std::string>(), base, variants, seed);
+  if (!loaded) return 2;
   std::vector<std::unique_ptr<analysis::Recorder>> recs;
-  for (const LoadedScenario& l : loaded) {
+  for (const LoadedScenario& l : *loaded) {
     // The full history: the first checkpoint whose outcome differs may be any of them.
     recs.push_back(std::make_unique<analysis::Recorder>(l.scenario, analysis::History::full));
     model::Fanout fan;
     fan.add(*recs.back());
     simulate(l.scenario, fan, false);
   }
-
-  // Metrics side by side.
   size_t width = 6;
   for (const Variant& v : variants) width = std::max(width, v.name.size());
-  std::cout << fmt::format("{} (seed {})\n\n", recs[0]->scenario_name(), recs[0]->seed());
-  std::cout << fmt::format("{:<40}", "metric");
-  for (const Variant& v : variants) std::cout << fmt::format("  {:>{}}", v.name, std::max<size_t>(width, 14));
-  std::cout << "\n";
-  auto row = [&](const std::string& name, auto value_of) {
-    std::cout << fmt::format("{:<40}", name);
-    bool differs = false;
-    std::string first;
-    for (size_t i = 0; i < recs.size(); ++i) {
-      std::string v = value_of(*recs[i]);
-      if (i == 0) first = v; else differs = differs || v != first;
-      std::cout << fmt::format("  {:>{}}", v, std::max<size_t>(width, 14));
-    }
-    std::cout << (differs ? "  *" : "") << "\n";
-  };
-  row("fingerprint", [](const analysis::Recorder& r) { return r.fingerprint(); });
-  row("checkpoints triggered", [](const analysis::Recorder& r) { return std::to_string(r.counts().total); });
-  for (std::string_view m : analysis::metric_names()) {
-    row(std::string(m), [m](const analysis::Recorder& r) {
-      auto t = r.metric_text(m);
-      return t ? *t : std::string("-");
-    });
-  }
-
-  // The first checkpoint whose outcome differs.
-  int64_t last_id = 0;
-  for (const auto& r : recs) last_id = std::max<int64_t>(last_id, r->counts().total);
-  std::cout << "\n";
-  for (int64_t id = 1; id <= last_id; ++id) {
-    std::vector<Outcome> outs;
-    bool differs = false;
-    for (const auto& r : recs) {
-      outs.push_back(outcome_of(*r, id));
-      differs = differs || outs.back().key != outs.front().key;
-    }
-    if (!differs) continue;
-    std::cout << fmt::format("first checkpoint whose outcome differs: {}\n", id);
-    for (size_t i = 0; i < outs.size(); ++i)
-      std::cout << fmt::format("  {:<{}}  {}\n", variants[i].name, width, outs[i].text);
-    return 0;
-  }
-  std::cout << "every checkpoint has the same outcome in all variants\n";
+  print_metrics(variants, recs, width);
+  print_first_difference(variants, recs, width);
   return 0;
 }
 

@@ -1,5 +1,6 @@
 // The scenario loader: a YAML file (SPEC section 7) to a validated model::Scenario plus its
-// expectations (SPEC section 9), with every error positioned as file:line:column.
+// expectations (SPEC section 9), with every error positioned as file:line:column. The keys are
+// declared in the schema (cli/scenario_schema.hpp), read through cli/yaml_reader.hpp.
 //
 // Hostile input is refused, never crashes: files over kMaxScenarioBytes, NUL bytes, nesting
 // deeper than kMaxDepth, more than one document, and alias expansion past kMaxExpandedNodes
@@ -8,9 +9,7 @@
 #pragma once
 
 #include <cstdint>
-#include <optional>
 #include <string>
-#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -48,19 +47,5 @@ using LoadResult = std::variant<LoadedScenario, std::vector<ScenarioError>>;
 LoadResult load_scenario_file(const std::string& path, const std::vector<std::string>& overrides);
 LoadResult load_scenario_text(const std::string& text, const std::string& file_name,
                               const std::vector<std::string>& overrides);
-
-// The metric names an expectation may use (the keys of summary.json's "metrics").
-const std::vector<std::string_view>& metric_names();
-
-namespace schema {
-// The keys known in the map at `path` (dotted path segments; list indices as any string).
-// Returns nullptr when the path names no map of the schema, and sets *any_key when every key is
-// allowed there (a patch body is kept raw).
-const std::vector<std::string_view>* known_keys(const std::vector<std::string>& path,
-                                                bool* any_key);
-// The known key nearest to `key` by edit distance, if it is close enough to be a likely typo.
-std::optional<std::string_view> nearest(std::string_view key,
-                                        const std::vector<std::string_view>& known);
-}  // namespace schema
 
 }  // namespace ckptsim::cli

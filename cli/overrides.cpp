@@ -10,6 +10,9 @@
 #include <yaml-cpp/mark.h>
 #include <yaml-cpp/parser.h>
 
+#include "cli/scenario_schema.hpp"
+#include "sim/names.hpp"
+
 namespace ckptsim::cli {
 namespace {
 
@@ -146,122 +149,153 @@ std::optional<YamlParseError> parse_yaml_safely(const std::string& text, YAML::N
   }
 }
 
-std::variant<AppliedOverride, ScenarioError> apply_override(YAML::Node& root,
-                                                            const std::string& arg, int index) {
-  auto fail = [&](int column, std::string message) -> ScenarioError {
-    return ScenarioError{"--set", index + 1, column, std::move(message)};
-  };
-  size_t eq = arg.find('=');
-  if (eq == std::string::npos || eq == 0)
-    return fail(1, fmt::format("--set {}: expected path=value, e.g. checkpointing.timeout=20min",
-                               arg));
-  const std::string path = arg.substr(0, eq);
-  const std::string value_text = arg.substr(eq + 1);
-  const int value_column = static_cast<int>(eq) + 2;
+namespace {
 
-  // Split the path, remembering each segment's column.
-  std::vector<std::string> segs;
-  std::vector<int> cols;
-  size_t start = 0;
-  while (true) {
-    size_t dot = path.find('.', start);
-    std::string seg = path.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
-    if (seg.empty())
-      return fail(static_cast<int>(start) + 1,
-                  fmt::format("--set {}: empty path segment", path));
-    segs.push_back(seg);
-    cols.push_back(static_cast<int>(start) + 1);
-    if (dot == std::string::npos) break;
-    start = dot + 1;
+using OverrideResult = std::variant<AppliedOverride, ScenarioError>;
+
+// One `--set`: its path (segments with their columns) walked down the tree to set the value.
+class OverrideWalk {
+ public:
+  OverrideWalk(std::string path, int index, int value_column)
+      : path_(std::move(path)), index_(index), value_column_(value_column) {}
+
+  ScenarioError fail(int column, std::string message) const {
+    return ScenarioError{"--set", index_ + 1, column, std::move(message)};
   }
 
-  YAML::Node value;
-  if (auto err = parse_yaml_safely(value_text, value)) {
-    int col = value_column + (err->line == 0 && err->column > 0 ? err->column : 0);
-    return fail(col, fmt::format("--set {}: bad value: {}", path, err->message));
+  // Splits the path at its dots, remembering each segment's column.
+  std::optional<ScenarioError> split() {
+    size_t start = 0;
+    while (true) {
+      size_t dot = path_.find('.', start);
+      std::string seg = path_.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
+      if (seg.empty())
+        return fail(static_cast<int>(start) + 1, fmt::format("--set {}: empty path segment", path_));
+      segs_.push_back(seg);
+      cols_.push_back(static_cast<int>(start) + 1);
+      if (dot == std::string::npos) return std::nullopt;
+      start = dot + 1;
+    }
   }
 
-  try {
+  // Down the path to set `value`; a missing key is created only when the schema knows it there.
+  OverrideResult run(YAML::Node& root, YAML::Node value) {
+    value_ = std::move(value);
     if (!root.IsDefined() || root.IsNull()) root = YAML::Node(YAML::NodeType::Map);
     YAML::Node cur = root;
-    for (size_t i = 0; i < segs.size(); ++i) {
-      const std::string& seg = segs[i];
-      const bool last = i + 1 == segs.size();
-      const std::string here = join(segs, i + 1);
-      const std::string parent = i == 0 ? std::string("the scenario") : join(segs, i);
+    for (size_t i = 0; i < segs_.size(); ++i) {
       bool any_key = false;
-      const std::vector<std::string_view>* known = schema::known_keys(
-          std::vector<std::string>(segs.begin(), segs.begin() + static_cast<long>(i)), &any_key);
-
-      if (cur.IsNull() && known == nullptr && !any_key && is_index(seg))
+      const schema::MapSchema* here = schema::schema_at(
+          std::vector<std::string>(segs_.begin(), segs_.begin() + static_cast<long>(i)), &any_key);
+      const std::vector<std::string_view>* known = here ? &here->names : nullptr;
+      if (cur.IsNull() && known == nullptr && !any_key && is_index(segs_[i]))
         cur = YAML::Node(YAML::NodeType::Sequence);  // an empty list written as `key:`
-      if (cur.IsSequence()) {
-        if (!is_index(seg))
-          return fail(cols[i], fmt::format("--set {}: '{}' is a list; expected an index, got '{}'",
-                                           here, parent, seg));
-        size_t idx = 0;
-        std::from_chars(seg.data(), seg.data() + seg.size(), idx);
-        const size_t n = cur.size();
-        if (idx > n || (idx == n && !last))
-          return fail(cols[i], fmt::format("--set {}: index {} out of range ({} has {} entr{})",
-                                           here, idx, parent, n, n == 1 ? "y" : "ies"));
-        if (idx == n) {
-          cur.push_back(value);
-          return AppliedOverride{value, index, value_column};
-        }
-        YAML::Node next = cur[idx];
-        if (last) {
-          next = value;
-          return AppliedOverride{value, index, value_column};
-        }
-        cur.reset(next);
-        continue;
-      }
-      if (cur.IsNull()) cur = YAML::Node(YAML::NodeType::Map);
-      if (!cur.IsMap())
-        return fail(cols[i], fmt::format("--set {}: '{}' is a scalar value; it has no key '{}'",
-                                         here, parent, seg));
-      // Find the key (the first occurrence; the loader reports duplicates).
-      YAML::Node found;
-      bool has = false;
-      for (auto it = cur.begin(); it != cur.end(); ++it) {
-        if (it->first.IsScalar() && it->first.Scalar() == seg) {
-          found = it->second;
-          has = true;
-          break;
-        }
-      }
-      if (!has) {
-        const bool allowed =
-            any_key || (known != nullptr &&
-                        std::find(known->begin(), known->end(), seg) != known->end());
-        if (!allowed) {
-          std::string hint;
-          if (known != nullptr) {
-            if (auto near = schema::nearest(seg, *known))
-              hint = fmt::format("; did you mean '{}'?", *near);
-          }
-          return fail(cols[i], fmt::format("--set {}: no such key '{}'{}", here, seg, hint));
-        }
-        if (last) {
-          cur[seg] = value;
-          return AppliedOverride{value, index, value_column};
-        }
-        cur[seg] = YAML::Node(YAML::NodeType::Null);
-        YAML::Node next = cur[seg];
-        cur.reset(next);
-        continue;
-      }
-      if (last) {
-        found = value;
-        return AppliedOverride{value, index, value_column};
+      std::optional<OverrideResult> r =
+          cur.IsSequence() ? into_list(cur, i) : into_map(cur, i, known, any_key);
+      if (r) return std::move(*r);
+    }
+    return fail(1, fmt::format("--set {}: nothing to set", path_));
+  }
+
+ private:
+  bool last(size_t i) const { return i + 1 == segs_.size(); }
+  std::string here(size_t i) const { return join(segs_, i + 1); }
+  std::string parent(size_t i) const { return i == 0 ? std::string("the scenario") : join(segs_, i); }
+  AppliedOverride applied() const { return {value_, index_, value_column_}; }
+
+  // Segment i indexes the list `cur`: an entry, or one past the end to append. Empty: go on
+  // from the entry, now `cur`.
+  std::optional<OverrideResult> into_list(YAML::Node& cur, size_t i) {
+    const std::string& seg = segs_[i];
+    if (!is_index(seg))
+      return fail(cols_[i], fmt::format("--set {}: '{}' is a list; expected an index, got '{}'", here(i),
+                                        parent(i), seg));
+    size_t idx = 0;
+    std::from_chars(seg.data(), seg.data() + seg.size(), idx);
+    const size_t n = cur.size();
+    if (idx > n || (idx == n && !last(i)))
+      return fail(cols_[i], fmt::format("--set {}: index {} out of range ({} has {} entr{})", here(i), idx,
+                                        parent(i), n, n == 1 ? "y" : "ies"));
+    if (idx == n) {
+      cur.push_back(value_);
+      return applied();
+    }
+    YAML::Node next = cur[idx];
+    if (last(i)) {
+      next = value_;
+      return applied();
+    }
+    cur.reset(next);
+    return std::nullopt;
+  }
+
+  // Segment i names a key of the mapping `cur` (the first occurrence; the loader reports
+  // duplicates). Empty: go on from its value, now `cur`.
+  std::optional<OverrideResult> into_map(YAML::Node& cur, size_t i,
+                                         const std::vector<std::string_view>* known, bool any_key) {
+    const std::string& seg = segs_[i];
+    if (cur.IsNull()) cur = YAML::Node(YAML::NodeType::Map);
+    if (!cur.IsMap())
+      return fail(cols_[i], fmt::format("--set {}: '{}' is a scalar value; it has no key '{}'", here(i),
+                                        parent(i), seg));
+    for (auto it = cur.begin(); it != cur.end(); ++it) {
+      if (!it->first.IsScalar() || it->first.Scalar() != seg) continue;
+      YAML::Node found = it->second;
+      if (last(i)) {
+        found = value_;
+        return applied();
       }
       cur.reset(found);
+      return std::nullopt;
     }
-  } catch (const YAML::Exception& e) {
-    return fail(1, fmt::format("--set {}: {}", path, e.msg));
+    const bool allowed =
+        any_key || (known != nullptr && std::find(known->begin(), known->end(), seg) != known->end());
+    if (!allowed) {
+      std::string hint;
+      if (known != nullptr)
+        if (auto near = sim::nearest_name(seg, *known)) hint = fmt::format("; did you mean '{}'?", *near);
+      return fail(cols_[i], fmt::format("--set {}: no such key '{}'{}", here(i), seg, hint));
+    }
+    if (last(i)) {
+      cur[seg] = value_;
+      return applied();
+    }
+    cur[seg] = YAML::Node(YAML::NodeType::Null);
+    YAML::Node next = cur[seg];
+    cur.reset(next);
+    return std::nullopt;
   }
-  return fail(1, fmt::format("--set {}: nothing to set", path));
+
+  std::string path_;
+  YAML::Node value_;
+  int index_;
+  int value_column_;
+  std::vector<std::string> segs_;
+  std::vector<int> cols_;
+};
+
+}  // namespace
+
+std::variant<AppliedOverride, ScenarioError> apply_override(YAML::Node& root,
+                                                            const std::string& arg, int index) {
+  size_t eq = arg.find('=');
+  if (eq == std::string::npos || eq == 0)
+    return ScenarioError{"--set", index + 1, 1,
+                         fmt::format("--set {}: expected path=value, e.g. checkpointing.timeout=20min", arg)};
+  const std::string path = arg.substr(0, eq);
+  const int value_column = static_cast<int>(eq) + 2;
+  OverrideWalk walk(path, index, value_column);
+  if (auto err = walk.split()) return *err;
+  YAML::Node value;
+  if (auto err = parse_yaml_safely(arg.substr(eq + 1), value)) {
+    int col = value_column + (err->line == 0 && err->column > 0 ? err->column : 0);
+    return walk.fail(col, fmt::format("--set {}: bad value: {}", path, err->message));
+  }
+  try {
+    return walk.run(root, value);
+  } catch (const YAML::Exception& e) {
+    return walk.fail(1, fmt::format("--set {}: {}", path, e.msg));
+  }
 }
 
 }  // namespace ckptsim::cli

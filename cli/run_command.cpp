@@ -31,6 +31,80 @@ std::ofstream open_output(const std::filesystem::path& path) {
   return out;
 }
 
+// The observers writing events.jsonl and trace.json as the run goes (with --events, --trace).
+struct StreamedOutputs {
+  std::ofstream events_file, trace_file;
+  std::unique_ptr<analysis::EventsJsonlWriter> events;
+  std::unique_ptr<analysis::TraceJsonWriter> trace;
+  void open(const std::filesystem::path& dir, bool with_events, bool with_trace, model::Fanout& observers) {
+    if (with_events) {
+      events_file = open_output(dir / "events.jsonl");
+      events = std::make_unique<analysis::EventsJsonlWriter>(events_file);
+      observers.add(*events);
+    }
+    if (with_trace) {
+      trace_file = open_output(dir / "trace.json");
+      trace = std::make_unique<analysis::TraceJsonWriter>(trace_file);
+      observers.add(*trace);
+    }
+  }
+  void close() {
+    events.reset();
+    trace.reset();
+  }
+};
+
+// summary.json, history.csv and timeline.svg, once the run is over.
+void write_outputs(const std::filesystem::path& dir, const analysis::Recorder& recorder,
+                   const analysis::TimelineSvg& timeline) {
+  auto summary = open_output(dir / "summary.json");
+  analysis::write_summary_json(summary, recorder);
+  auto history = open_output(dir / "history.csv");
+  analysis::write_history_csv(history, recorder);
+  auto svg = open_output(dir / "timeline.svg");
+  analysis::write_timeline_svg(svg, timeline);
+}
+
+// The checkpoints the expectations name: kept by a recorder without the full history.
+std::vector<int64_t> expected_checkpoints(const std::vector<Expectation>& expectations) {
+  std::vector<int64_t> keep;
+  for (const Expectation& x : expectations)
+    if (x.kind == Expectation::Kind::checkpoint) keep.push_back(x.checkpoint);
+  return keep;
+}
+
+// Runs the loaded scenario with its observers, writes what was asked, checks the expectations.
+int run_loaded(const LoadedScenario& loaded, const po::variables_map& vm) {
+  const model::Scenario& scenario = loaded.scenario;
+  const std::string format = vm["format"].as<std::string>();
+  // The per-checkpoint history is read only by summary.json and history.csv (--out, or
+  // --format json on stdout); the table and the expectations need the counts, metrics and
+  // summaries, and the checkpoints the expectations name.
+  const bool history = vm.count("out") || format == "json";
+  analysis::Recorder recorder(scenario, history ? analysis::History::full : analysis::History::summary_only,
+                              expected_checkpoints(loaded.expectations));
+  analysis::TimelineSvg timeline(scenario);
+  model::Fanout observers;
+  observers.add(recorder);
+  StreamedOutputs streamed;
+  std::filesystem::path out_dir;
+  if (vm.count("out")) {
+    out_dir = vm["out"].as<std::string>();
+    std::filesystem::create_directories(out_dir);
+    observers.add(timeline);
+    streamed.open(out_dir, vm["events"].as<bool>(), vm["trace"].as<bool>(), observers);
+  }
+  simulate(scenario, observers, vm["progress"].as<bool>());
+  streamed.close();
+  const auto results = analysis::check_expectations(recorder, loaded.expectations);
+  if (!out_dir.empty()) write_outputs(out_dir, recorder, timeline);
+  if (format == "json") analysis::write_summary_json(std::cout, recorder);
+  else analysis::write_table(std::cout, recorder, &results);
+  for (const auto& r : results)
+    if (!r.passed) std::cerr << loaded.file << ": expectation failed: " << analysis::describe(r) << "\n";
+  return analysis::all_passed(results) ? 0 : 1;
+}
+
 }  // namespace
 
 int run_command(const std::vector<std::string>& args) {
@@ -51,8 +125,7 @@ int run_command(const std::vector<std::string>& args) {
     std::cerr << "ckptsim run: --format must be table or json, not '" << format << "'\n";
     return 2;
   }
-  const bool events = vm["events"].as<bool>(), trace = vm["trace"].as<bool>();
-  if ((events || trace) && !vm.count("out")) {
+  if ((vm["events"].as<bool>() || vm["trace"].as<bool>()) && !vm.count("out")) {
     std::cerr << "ckptsim run: --events and --trace write files: give --out DIR\n";
     return 2;
   }
@@ -63,61 +136,9 @@ int run_command(const std::vector<std::string>& args) {
 
   auto loaded = load_or_report(vm["scenario"].as<std::string>(), sets, seed);
   if (!loaded) return 2;
-  const model::Scenario& scenario = loaded->scenario;
-
   // Only now, with a valid scenario, is anything written.
-  std::filesystem::path out_dir;
-  std::ofstream events_file, trace_file;
-  std::unique_ptr<analysis::EventsJsonlWriter> events_writer;
-  std::unique_ptr<analysis::TraceJsonWriter> trace_writer;
-  // The per-checkpoint history is read only by summary.json and history.csv (--out, or
-  // --format json on stdout); the table and the expectations need the counts, metrics and
-  // summaries, and the checkpoints the expectations name.
-  const bool history = vm.count("out") || format == "json";
-  std::vector<int64_t> keep;
-  for (const Expectation& x : loaded->expectations)
-    if (x.kind == Expectation::Kind::checkpoint) keep.push_back(x.checkpoint);
-  analysis::Recorder recorder(scenario, history ? analysis::History::full : analysis::History::summary_only,
-                              std::move(keep));
-  analysis::TimelineSvg timeline(scenario);
-  model::Fanout observers;
-  observers.add(recorder);
   try {
-    if (vm.count("out")) {
-      out_dir = vm["out"].as<std::string>();
-      std::filesystem::create_directories(out_dir);
-      observers.add(timeline);
-      if (events) {
-        events_file = open_output(out_dir / "events.jsonl");
-        events_writer = std::make_unique<analysis::EventsJsonlWriter>(events_file);
-        observers.add(*events_writer);
-      }
-      if (trace) {
-        trace_file = open_output(out_dir / "trace.json");
-        trace_writer = std::make_unique<analysis::TraceJsonWriter>(trace_file);
-        observers.add(*trace_writer);
-      }
-    }
-    simulate(scenario, observers, vm["progress"].as<bool>());
-    events_writer.reset();
-    trace_writer.reset();
-    const auto results = analysis::check_expectations(recorder, loaded->expectations);
-    if (!out_dir.empty()) {
-      auto summary = open_output(out_dir / "summary.json");
-      analysis::write_summary_json(summary, recorder);
-      auto history = open_output(out_dir / "history.csv");
-      analysis::write_history_csv(history, recorder);
-      auto svg = open_output(out_dir / "timeline.svg");
-      analysis::write_timeline_svg(svg, timeline);
-    }
-    if (format == "json") {
-      analysis::write_summary_json(std::cout, recorder);
-    } else {
-      analysis::write_table(std::cout, recorder, &results);
-    }
-    for (const auto& r : results)
-      if (!r.passed) std::cerr << loaded->file << ": expectation failed: " << analysis::describe(r) << "\n";
-    return analysis::all_passed(results) ? 0 : 1;
+    return run_loaded(*loaded, vm);
   } catch (const std::exception& e) {
     std::cerr << "ckptsim run: " << e.what() << "\n";
     return 2;

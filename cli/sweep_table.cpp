@@ -91,9 +91,11 @@ std::vector<std::string> run_header(const std::vector<Axis>& axes) {
   std::vector<std::string> h{"run", "point", "replication", "seed"};
   for (const Axis& a : axes) h.push_back(a.key);
   h.push_back("fingerprint");
-  h.push_back("job_status");
+  // The job status first, after the fingerprint; then the numeric metrics.
   for (std::string_view m : analysis::metric_names())
-    if (m != "job_status") h.emplace_back(m);
+    if (analysis::metric_is_status(m)) h.emplace_back(m);
+  for (std::string_view m : analysis::metric_names())
+    if (!analysis::metric_is_status(m)) h.emplace_back(m);
   for (const auto& d : derived_columns()) h.push_back(d);
   return h;
 }
@@ -106,7 +108,7 @@ std::vector<std::string> run_row(const RunId& id, uint64_t seed, const std::vect
   r.push_back(rec.fingerprint());
   r.push_back(rec.job_status());
   for (std::string_view m : analysis::metric_names())
-    if (m != "job_status") r.push_back(rec.metric_text(m).value_or(""));
+    if (!analysis::metric_is_status(m)) r.push_back(rec.metric_text(m).value_or(""));
   const analysis::Counts c = rec.counts();
   r.push_back(fmt::format("{}", c.total));
   r.push_back(fmt::format("{}", c.in_progress));

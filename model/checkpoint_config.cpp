@@ -1,58 +1,31 @@
 #include "model/checkpoint_config.hpp"
 
-#include <algorithm>
-#include <array>
 #include <string_view>
 #include <vector>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
+#include "sim/names.hpp"
 #include "sim/units.hpp"
 
 namespace ckptsim::model {
 
 namespace {
 
-constexpr std::string_view kInterval = "checkpointInterval";
-constexpr std::string_view kTimeout = "checkpointTimeout";
-constexpr std::string_view kKnown = "checkpointInterval, checkpointTimeout";
-
-size_t edit_distance(std::string_view a, std::string_view b) {
-  std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) prev[j] = j;
-  for (size_t i = 1; i <= a.size(); ++i) {
-    cur[0] = i;
-    for (size_t j = 1; j <= b.size(); ++j) {
-      const size_t subst = prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1);
-      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, subst});
-    }
-    std::swap(prev, cur);
-  }
-  return prev[b.size()];
+// The body's known fields are the names of ConfigField ("checkpointInterval", ...).
+const std::vector<std::string_view>& known_fields() {
+  static const std::vector<std::string_view> names = sim::enum_names<ConfigField>();
+  return names;
 }
 
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    auto lower = [](char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; };
-    if (lower(a[i]) != lower(b[i])) return false;
-  }
-  return true;
-}
+std::string known_fields_text() { return fmt::format("{}", fmt::join(known_fields(), ", ")); }
 
 std::string unknown_field_message(std::string_view key) {
-  std::string_view best;
-  size_t best_d = 0;
-  for (std::string_view known : {kInterval, kTimeout}) {
-    const size_t d = iequals(key, known) ? 0 : edit_distance(key, known);
-    if (best.empty() || d < best_d) {
-      best = known;
-      best_d = d;
-    }
-  }
   std::string msg = fmt::format("unknown field '{}': the known fields are {} (case-sensitive)", key,
-                                kKnown);
-  if (best_d <= 4) msg += fmt::format("; did you mean '{}'?", best);
+                                known_fields_text());
+  if (auto near = sim::nearest_name(key, known_fields()))
+    msg += fmt::format("; did you mean '{}'?", *near);
   return msg;
 }
 
@@ -68,16 +41,17 @@ PatchValidation reject(std::string message) {
 PatchValidation validate_patch_body(const PatchRequest& request) {
   if (!request.body_is_map)
     return reject(fmt::format(
-        "request body must be a JSON object with at least one of the fields {}", kKnown));
+        "request body must be a JSON object with at least one of the fields {}",
+        known_fields_text()));
   if (request.body.empty())
     return reject(
-        fmt::format("empty request body: expected at least one of the fields {}", kKnown));
+        fmt::format("empty request body: expected at least one of the fields {}", known_fields_text()));
 
   PatchValidation ok;
   for (const PatchField& f : request.body) {
     std::optional<Duration>* slot = nullptr;
-    if (f.key == kInterval) slot = &ok.interval;
-    else if (f.key == kTimeout) slot = &ok.timeout;
+    if (f.key == to_string(ConfigField::interval)) slot = &ok.interval;
+    else if (f.key == to_string(ConfigField::timeout)) slot = &ok.timeout;
     else return reject(unknown_field_message(f.key));
 
     if (slot->has_value())

@@ -13,6 +13,7 @@ foreach(scenario ${CKPTSIM_SCENARIOS})
                    -DGOLDEN=${CMAKE_SOURCE_DIR}/tests/golden/fingerprints.txt
                    -DWORK=${CMAKE_CURRENT_BINARY_DIR}/scenario-runs/${name}
                    -P ${CMAKE_CURRENT_SOURCE_DIR}/run_scenario.cmake)
+  set_tests_properties(scenario/${name} PROPERTIES TIMEOUT 300)
 endforeach()
 
 # The command line itself: exit codes and messages a user sees.
@@ -21,3 +22,4 @@ add_test(NAME cli/usage-errors
                  -DSOURCE=${CMAKE_SOURCE_DIR}
                  -DWORK=${CMAKE_CURRENT_BINARY_DIR}/cli-runs
                  -P ${CMAKE_CURRENT_SOURCE_DIR}/cli_checks.cmake)
+set_tests_properties(cli/usage-errors PROPERTIES TIMEOUT 300)

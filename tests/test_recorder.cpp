@@ -1,8 +1,7 @@
+// Pins analysis/recorder.cpp: the fold of the domain events into checkpoint records, metrics
+// and counts; the history spilled to the spill file or kept as summary rows; the summaries.
 #define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
 #include <doctest/doctest.h>
-
-#include "analysis/expectations.hpp"
-#include "analysis/recorder.hpp"
 
 #include <algorithm>
 #include <memory>
@@ -10,62 +9,14 @@
 #include <string_view>
 #include <vector>
 
+#include "analysis/expectations.hpp"
+#include "analysis/recorder.hpp"
+#include "tests/recorder_fixture.hpp"
+
 using namespace ckptsim;
 using namespace ckptsim::analysis;
-namespace ev = model::events;
-using sim::kMillisecond;
-using sim::kSecond;
+using namespace ckptsim::testing;
 
-namespace {
-
-model::Scenario scenario(sim::Duration duration, std::string name = "t") {
-  model::Scenario s;
-  s.name = std::move(name);  // (not a literal assignment: GCC 12 -O3 -Wrestrict false positive)
-  s.seed = 7;
-  s.duration = duration;
-  s.checkpointing.interval = 10 * kSecond;
-  s.checkpointing.timeout = 5 * kSecond;
-  return s;
-}
-
-void send(Recorder& r, sim::Time at, model::EventBody b) { r.on_event({at, std::move(b)}); }
-
-void created(Recorder& r, sim::Time at, int64_t id, sim::Duration timeout = 5 * kSecond) {
-  send(r, at, ev::CheckpointCreated{id, timeout, at + timeout});
-}
-
-void completed(Recorder& r, sim::Time at, int64_t id, sim::Time trigger, bool rescued = false,
-               int64_t size = 100) {
-  ev::CheckpointCompleted c{};
-  c.id = id;
-  c.trigger_timestamp = trigger;
-  c.latest_ack_timestamp = at;
-  c.checkpointed_size = size;
-  c.state_size = size * 2;
-  c.type = model::CheckpointType::CHECKPOINT;
-  c.timeout = 5 * kSecond;
-  c.original_deadline = trigger + 5 * kSecond;
-  c.deadline = rescued ? trigger + 50 * kSecond : c.original_deadline;
-  c.rescued = rescued;
-  send(r, at, c);
-}
-
-void failed(Recorder& r, sim::Time at, int64_t id, sim::Time trigger,
-            model::FailureReason reason = model::FailureReason::CHECKPOINT_EXPIRED) {
-  ev::CheckpointFailed f{};
-  f.id = id;
-  f.reason = reason;
-  f.trigger_timestamp = trigger;
-  f.latest_ack_timestamp = -1;
-  f.type = model::CheckpointType::CHECKPOINT;
-  f.timeout = 5 * kSecond;
-  f.deadline = trigger + 5 * kSecond;
-  f.persisted_fraction = 0.25;
-  f.counted = model::is_counted(reason);
-  send(r, at, f);
-}
-
-}  // namespace
 
 TEST_CASE("max time without completed checkpoint: from 0, between, and to the end") {
   Recorder r(scenario(60 * kSecond));
@@ -225,45 +176,6 @@ TEST_CASE("pending checkpoints fold subtask acknowledgements") {
   CHECK(c->start_delay == 10);
   CHECK(c->checkpointed_size == 5);
   CHECK(r.counts().in_progress == 1);
-}
-
-TEST_CASE("expectations: metrics, job status, checkpoints; failures say expected and actual") {
-  Recorder r(scenario(60 * kSecond));
-  created(r, 0, 1);
-  completed(r, 7 * kSecond, 1, 0, true);
-  created(r, 10 * kSecond, 2);
-  failed(r, 15 * kSecond, 2, 10 * kSecond);
-  for (int i = 0; i < 3; ++i)
-    send(r, 20 * kSecond, ev::FailoverStarted{model::FailoverCause::task, kSecond, 1});
-  std::vector<Expectation> xs(8);
-  xs[0].metric = "failovers", xs[0].op = "==", xs[0].value = 1, xs[0].value_text = "1";
-  xs[1].metric = "rescued", xs[1].op = ">=", xs[1].value = 1, xs[1].value_text = "1";
-  xs[2].metric = "max_time_without_completed_checkpoint", xs[2].op = "<=", xs[2].value = 600000,
-  xs[2].value_text = "10min";
-  xs[3].metric = "job_status", xs[3].op = "==", xs[3].value_text = "RUNNING";
-  xs[4].kind = Expectation::Kind::checkpoint, xs[4].checkpoint = 1, xs[4].status = "COMPLETED",
-  xs[4].rescued = true;
-  xs[5].kind = Expectation::Kind::checkpoint, xs[5].checkpoint = 2, xs[5].status = "COMPLETED";
-  xs[6].kind = Expectation::Kind::checkpoint, xs[6].checkpoint = 9, xs[6].status = "COMPLETED";
-  xs[7].metric = "bogus", xs[7].op = "==";
-  xs[7].pos = {12, 5};
-  auto res = check_expectations(r, xs);
-  REQUIRE(res.size() == 8);
-  CHECK_FALSE(res[0].passed);
-  CHECK(describe(res[0]) == "failovers == 1: expected 1, got 3");
-  CHECK(res[1].passed);
-  CHECK(res[2].passed);
-  CHECK(res[2].actual == "53000 ms");
-  CHECK(res[2].expected == "<= 600000 ms (10min)");
-  CHECK(res[3].passed);
-  CHECK(res[4].passed);
-  CHECK_FALSE(res[5].passed);
-  CHECK(describe(res[5]) == "checkpoint 2: status COMPLETED: expected status COMPLETED, got status FAILED");
-  CHECK_FALSE(res[6].passed);
-  CHECK(res[6].actual == "no checkpoint 9 (the run created 2)");
-  CHECK_FALSE(res[7].passed);
-  CHECK(describe(res[7]).rfind("line 12: bogus == ", 0) == 0);
-  CHECK_FALSE(all_passed(res));
 }
 
 // Past 2 * kWindow records the finished ones go to the spill file; everything read back must be

@@ -1,3 +1,5 @@
+// Pins cli/sweep_grid.cpp (--vary values, run numbering, shards), cli/sweep_table.cpp (rows,
+// point summaries, CSV) and analysis/stats.cpp (Student t), and the sweep's determinism.
 #define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
 #include <doctest/doctest.h>
 

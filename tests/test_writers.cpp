@@ -1,3 +1,5 @@
+// Pins the writers of analysis/: summary_json.cpp and history_csv.cpp (one table of fields,
+// history_fields.hpp), events_jsonl.cpp, trace_json.cpp, timeline_svg.cpp and table.cpp.
 #define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
 #include <doctest/doctest.h>
 
@@ -7,6 +9,8 @@
 #include <sstream>
 #include <string>
 #include <vector>
+
+#include <fmt/format.h>
 
 #include "analysis/events_jsonl.hpp"
 #include "analysis/history_csv.hpp"
@@ -392,6 +396,41 @@ TEST_CASE("summary.json of a tiny run, exactly") {
   write_table(table, r);
   CHECK(table.str().find("fingerprint  53de64a7c01f9e22") != std::string::npos);
   CHECK(table.str().find("1.00 s") != std::string::npos);
+}
+
+TEST_CASE("a deadline that never comes is unknown in both writers: null in JSON, an empty CSV cell") {
+  // A timeout so long that creation + timeout saturates at sim::kNever (the model's rule).
+  Recorder r(scenario(10 * kSecond));
+  r.on_event({kSecond, ev::CheckpointCreated{1, sim::kNever, sim::kNever}});
+  r.on_event({2 * kSecond, ev::CheckpointCreated{2, 5 * kSecond, 7 * kSecond}});
+  std::ostringstream json, csv;
+  write_summary_json(json, r);
+  write_history_csv(csv, r);
+  CHECK(json.str().find(R"("timeout": 9223372036854775.807, "deadline": null,)") != std::string::npos);
+  CHECK(json.str().find(R"("timeout": 5000, "deadline": 7000,)") != std::string::npos);
+  const std::string rows = csv.str().substr(csv.str().find('\n') + 1);
+  CHECK(rows == "1,IN_PROGRESS,CHECKPOINT,1000,,,0,0,,9223372036854775.807,,false,,0,0\n"
+                "2,IN_PROGRESS,CHECKPOINT,2000,,,0,0,,5000,7000,false,,0,0\n");
+}
+
+TEST_CASE("history.csv's header and summary.json's history keys are the same fields, in order") {
+  Recorder r(scenario(10 * kSecond));
+  r.on_event({kSecond, ev::CheckpointCreated{1, 5 * kSecond, 6 * kSecond}});
+  std::ostringstream json;
+  write_summary_json(json, r);
+  // Each CSV column is the next key of the JSON history entry.
+  const std::string s = json.str();
+  const std::string header = history_csv_header() + ",";
+  size_t at = s.find("{\"id\": "), columns = 0;
+  for (size_t start = 0, comma; (comma = header.find(',', start)) != std::string::npos; start = comma + 1) {
+    const std::string key = fmt::format("\"{}\": ", header.substr(start, comma - start));
+    const size_t next = s.find(key, at);
+    CHECK_MESSAGE(next == at + (columns == 0 ? 1 : 2), key);
+    at = s.find_first_of(",}", next + key.size());
+    ++columns;
+  }
+  CHECK(columns == 15);
+  CHECK(s[at] == '}');
 }
 
 TEST_CASE("summary.json with no checkpoints: null statistics, empty lists") {
