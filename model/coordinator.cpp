@@ -235,14 +235,17 @@ void CheckpointCoordinator::acknowledge(CheckpointRun& run, int32_t s) {
 
 void CheckpointCoordinator::on_all_acknowledged(CheckpointRun& run) {
   run.tasks_active = false;
+  run.finalizing = true;
+  // Fully acknowledged, it can no longer expire: in Flink completePendingCheckpoint runs under
+  // the coordinator lock from the last acknowledgement on, and the CheckpointCanceller then
+  // finds the PendingCheckpoint disposed. The canceller is disarmed here, so a deadline that
+  // falls inside finalize_latency changes nothing (and rearm() leaves it alone).
+  job_->simulation().cancel(run.canceller);
   const Duration finalize = scenario_.checkpointing.finalize_latency;
-  if (finalize > 0) {
-    run.finalizing = true;
+  if (finalize > 0)
     job_->simulation().arm(run.finalizer, job_->now() + finalize);
-  } else {
-    run.finalizing = true;
+  else
     complete(run);
-  }
 }
 
 void CheckpointCoordinator::remove_pending(CheckpointRun& run) {

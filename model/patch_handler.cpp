@@ -123,6 +123,7 @@ void CheckpointCoordinator::rearm() {
                            [this, id](uint32_t slot) { return pool_[slot].id == id; });
     if (it == pending_.end()) continue;  // gone meanwhile (an expiry tripped a failover)
     CheckpointRun& run = pool_[*it];
+    if (run.finalizing) continue;  // fully acknowledged: no canceller left to re-arm
     const Time old = run.deadline;
     run.deadline = saturating_add(run.trigger_timestamp, timeout);
     job_->emit(events::CheckpointRearmed{id, old, run.deadline});

@@ -390,6 +390,47 @@ TEST_CASE("trigger, RPC and finalize latencies: created at 0, complete at 1041 m
   CHECK(done[0].first == 1041 * kMillisecond);
 }
 
+TEST_CASE("a fully acknowledged checkpoint cannot expire: its deadline inside finalization") {
+  // The worked example with finalize_latency 20 ms: the last acknowledgement reaches the
+  // coordinator at 1001 ms, completion at 1021 ms. A timeout of 1010 ms puts the deadline
+  // inside finalization: the canceller was disarmed at 1001 ms, so checkpoint 1 completes at
+  // 1021 ms, nothing is counted (tolerable 0 would have failed the job over at 1010 ms) and nothing is wasted.
+  Scenario s = chain(100 * MB);
+  s.checkpointing.finalize_latency = 20 * kMillisecond;
+  s.checkpointing.timeout = 1010 * kMillisecond;
+  s.checkpointing.tolerable_failed_checkpoints = 0;
+  SUBCASE("no patch") {
+    const Collector c = run(s);
+    auto done = c.all<events::CheckpointCompleted>();
+    REQUIRE(done.size() == 1);
+    CHECK(done[0].first == 1021 * kMillisecond);
+    CHECK(done[0].second.latest_ack_timestamp == 1001 * kMillisecond);
+    CHECK(done[0].second.deadline == 1010 * kMillisecond);
+    CHECK(c.count<events::CheckpointFailed>() == 0);
+    CHECK(c.count<events::FailureCounted>() == 0);
+    CHECK(c.count<events::FailoverStarted>() == 0);
+    CHECK(c.count<events::UploadsStopped>() == 0);
+  }
+  SUBCASE("a timeout PATCH during finalization re-arms nothing, shorter or longer") {
+    // At 1005 ms a 15 ms timeout would put the deadline at 15 ms (past: expire at once), a
+    // 1 min timeout at 60 s: neither applies to a finalizing checkpoint, whose deadline stays
+    // 1010 ms. Later checkpoints read the new timeout (none starts before the end here).
+    for (const char* value : {"15", "1min"}) {
+      CAPTURE(value);
+      Scenario p = s;
+      p.events.push_back(
+          ScriptedEvent{1005 * kMillisecond, patch_body({{"checkpointTimeout", value, true}}), {}});
+      const Collector c = run(p);
+      CHECK(c.count<events::CheckpointRearmed>() == 0);
+      auto done = c.all<events::CheckpointCompleted>();
+      REQUIRE(done.size() == 1);
+      CHECK(done[0].first == 1021 * kMillisecond);
+      CHECK(done[0].second.deadline == 1010 * kMillisecond);
+      CHECK(c.count<events::CheckpointFailed>() == 0);
+    }
+  }
+}
+
 TEST_CASE("a younger checkpoint that completes first subsumes the older ones, uncounted") {
   // Per-upload jitter of up to 20 s lets a later checkpoint overtake an earlier one; search
   // the seeds for a run where it happens (deterministic: the same seed always does the same).
