@@ -262,7 +262,9 @@ void CheckpointCoordinator::complete(CheckpointRun& run) {
   failure_manager_.on_success(run.id);
   last_completion_ = now;
   restore_ = RestorePoint{run.id, run.trigger_timestamp, run.acked_state, run.processed_at_trigger};
-  const bool rescued = now >= run.original_deadline;
+  // Rescued: it would have expired without a patch, i.e. its last acknowledgement came at or
+  // after the deadline it was created with (finalization cannot expire, so it does not count).
+  const bool rescued = run.latest_ack >= run.original_deadline;
   job_->emit(events::CheckpointCompleted{
       run.id, run.trigger_timestamp, run.latest_ack, run.acked_checkpointed, run.acked_state,
       run.max_alignment, run.max_start_delay,

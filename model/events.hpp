@@ -118,7 +118,7 @@ struct CheckpointCompleted {
   Duration timeout;         // read at creation
   Time original_deadline;   // creation + timeout read at creation
   Time deadline;            // the deadline in force at completion
-  bool rescued;             // completed after original_deadline
+  bool rescued;             // last acknowledgement at or after original_deadline
 };
 
 // A pending checkpoint failed at the coordinator.

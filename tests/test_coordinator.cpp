@@ -431,6 +431,36 @@ TEST_CASE("a fully acknowledged checkpoint cannot expire: its deadline inside fi
   }
 }
 
+TEST_CASE("rescued: completed, with its last acknowledgement at or after its first deadline") {
+  // The worked example (last ack at 1001 ms) with finalize_latency 20 ms (completion 1021 ms).
+  Scenario s = chain(100 * MB);
+  s.checkpointing.finalize_latency = 20 * kMillisecond;
+  const auto rescued = [](const Scenario& x) {
+    const Collector c = run(x);
+    auto done = c.all<events::CheckpointCompleted>();
+    REQUIRE(done.size() == 1);
+    return done[0].second.rescued;
+  };
+  SUBCASE("deadline 1010 ms, inside finalization: completes after it, but was never rescued") {
+    s.checkpointing.timeout = 1010 * kMillisecond;
+    CHECK_FALSE(rescued(s));
+  }
+  SUBCASE("deadline 1001 ms, the last ack's instant: a PATCH at 500 ms to 2 s saved it") {
+    // Without the patch the canceller (armed at 0, before the ack's events were scheduled)
+    // would run first at 1001 ms and expire it.
+    s.checkpointing.timeout = 1001 * kMillisecond;
+    const Collector unpatched = run(s);
+    REQUIRE(unpatched.count<events::CheckpointFailed>() == 1);
+    CHECK(unpatched.all<events::CheckpointFailed>()[0].first == 1001 * kMillisecond);
+    s.events.push_back(ScriptedEvent{500 * kMillisecond, patch_body({{"checkpointTimeout", "2s", true}}), {}});
+    CHECK(rescued(s));
+  }
+  SUBCASE("deadline 1002 ms, 1 ms after the last ack: not rescued") {
+    s.checkpointing.timeout = 1002 * kMillisecond;
+    CHECK_FALSE(rescued(s));
+  }
+}
+
 TEST_CASE("a younger checkpoint that completes first subsumes the older ones, uncounted") {
   // Per-upload jitter of up to 20 s lets a later checkpoint overtake an earlier one; search
   // the seeds for a run where it happens (deterministic: the same seed always does the same).
