@@ -282,6 +282,8 @@ void CheckpointCoordinator::complete(CheckpointRun& run) {
 
 bool CheckpointCoordinator::abort(CheckpointRun& run, FailureReason reason,
                                   bool examine_queue_after) {
+  // The run may be released (its id cleared, its slot reused) before the failure is counted.
+  const int64_t id = run.id;
   const int64_t persisted = job_->tasks().persisted(run);
   const double fraction =
       run.total_upload > 0 ? static_cast<double>(persisted) / static_cast<double>(run.total_upload)
@@ -289,10 +291,10 @@ bool CheckpointCoordinator::abort(CheckpointRun& run, FailureReason reason,
   remove_pending(run);
   run.finalizing = false;
   run.aborted = true;
-  const auto verdict = failure_manager_.on_failure(run.id, reason);
+  const auto verdict = failure_manager_.on_failure(id, reason);
   const bool counted = verdict != CheckpointFailureManager::Verdict::ignored;
   job_->emit(events::CheckpointFailed{
-      run.id, reason, run.trigger_timestamp, run.latest_ack, run.acked_checkpointed,
+      id, reason, run.trigger_timestamp, run.latest_ack, run.acked_checkpointed,
       run.acked_state, run.max_alignment, run.max_start_delay,
       run.any_unaligned ? CheckpointType::UNALIGNED_CHECKPOINT : CheckpointType::CHECKPOINT,
       run.timeout, run.deadline, fraction, counted});
@@ -301,22 +303,21 @@ bool CheckpointCoordinator::abort(CheckpointRun& run, FailureReason reason,
   if (run.tasks_active) {
     if (rpc > 0) {
       const uint32_t slot = run.slot;
-      const int64_t id = run.id;
       job_->simulation().after(rpc, job_action([slot, id](Job& job) {
         job.coordinator().notify_tasks_aborted(slot, id);
       }));
     } else {
-      notify_tasks_aborted(run.slot, run.id);
+      notify_tasks_aborted(run.slot, id);
     }
   } else {
-    job_->emit(events::UploadsStopped{run.id, job_->tasks().persisted(run)});
+    job_->emit(events::UploadsStopped{id, job_->tasks().persisted(run)});
     release_if_unused(run);
   }
   if (counted) {
     const int count = verdict == CheckpointFailureManager::Verdict::trip
                           ? failure_manager_.tolerable() + 1
                           : failure_manager_.count();
-    job_->emit(events::FailureCounted{run.id, count});
+    job_->emit(events::FailureCounted{id, count});
   }
   if (verdict == CheckpointFailureManager::Verdict::trip) {
     // The failover happens at this instant, before the queue is looked at again.

@@ -184,6 +184,9 @@ TEST_CASE("the (N+1)-th counted expiry trips a failover; requests fail until tas
   // The trip cleared the counter: checkpoint 4 (17 s) expires at 18 s and counts 1 again.
   CHECK(counted[3].first == 18 * kSecond);
   CHECK(counted[3].second.count == 1);
+  // Each carries its checkpoint's id (the expired run is released before the failure is
+  // counted: the id must not be read from it then).
+  for (size_t i = 0; i < counted.size(); ++i) CHECK(counted[i].second.id == static_cast<int64_t>(i) + 1);
   auto failovers = c.all<events::FailoverStarted>();
   REQUIRE(failovers.size() == 1);
   CHECK(failovers[0].first == 5 * kSecond);
