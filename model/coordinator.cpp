@@ -221,14 +221,18 @@ void CheckpointCoordinator::acknowledge(CheckpointRun& run, int32_t s) {
   if (!run.pending || run.finalizing) return;  // a late ack of an aborted checkpoint
   const Time now = job_->now();
   const SubtaskRun& st = run.subtasks[static_cast<size_t>(s)];
+  // The subtask's full state includes its channel state (in-flight bytes of an unaligned
+  // snapshot), as Flink's OperatorSubtaskState does: it counts in state_size, and a restore
+  // downloads it.
+  const int64_t state_size = st.state_size + st.inflight_size;
   run.latest_ack = now;
   run.acked_checkpointed += st.upload_size;
-  run.acked_state += st.state_size;
+  run.acked_state += state_size;
   run.max_alignment = std::max(run.max_alignment, st.last - st.first);
   run.max_start_delay = std::max(run.max_start_delay, st.first - run.trigger_timestamp);
   run.any_unaligned = run.any_unaligned || st.unaligned;
   job_->emit(events::SubtaskAcknowledged{run.id, s, st.first, st.last, st.snapshot, st.sync_end,
-                                        st.upload_end, now, st.state_size, st.upload_size,
+                                        st.upload_end, now, state_size, st.upload_size,
                                         st.inflight_size, st.unaligned});
   if (--run.acks_remaining == 0) on_all_acknowledged(run);
 }

@@ -99,9 +99,9 @@ struct SubtaskAcknowledged {
   Time sync_end;         // end of the synchronous phase = start of the async upload
   Time upload_end;       // when the async upload finished (= sync_end with nothing to upload)
   Time ack;              // when the acknowledgement reached the coordinator
-  int64_t state_size;    // full state of this subtask
+  int64_t state_size;    // full state of this subtask, channel state (in-flight bytes) included
   int64_t checkpointed_size;  // bytes uploaded: state x incremental + in-flight bytes
-  int64_t inflight_size;      // of which in-flight (unaligned) bytes
+  int64_t inflight_size;      // of each, the in-flight (unaligned) bytes: the channel state
   bool unaligned;
 };
 

@@ -278,10 +278,33 @@ TEST_CASE("aligned barriers wait behind backlogs; unaligned ones overtake and pe
     REQUIRE(done.size() == 1);
     CHECK(done[0].second.start_delay == 1 * kMillisecond);
     CHECK(done[0].second.checkpointed_size == 101000000);
+    // The 1 MB of channel state is part of the source's state (Flink's OperatorSubtaskState).
+    CHECK(done[0].second.state_size == 101000000);
     CHECK(done[0].second.type == CheckpointType::UNALIGNED_CHECKPOINT);
     // 0-1 ms: the source alone (0.1 MB); then 50 MB/s each: the source's last 0.9 MB ends at
     // 19 ms; agg has 0.9 MB by then, its last 99.1 MB at 100 MB/s end at 1010 ms.
     CHECK(done[0].first == 1010 * kMillisecond);
+  }
+  SUBCASE("unaligned, incremental 0.5: the channel state counts whole in both sizes") {
+    s.checkpointing.unaligned_checkpoints = true;
+    s.operators[1].incremental = 0.5;
+    Collector c = run(s);
+    auto done = c.all<events::CheckpointCompleted>();
+    REQUIRE(done.size() == 1);
+    CHECK(done[0].second.checkpointed_size == 51000000);  // 50 MB of agg's state + 1 MB
+    CHECK(done[0].second.state_size == 101000000);        // 100 MB + 1 MB
+  }
+  SUBCASE("a restore downloads the unaligned checkpoint's channel state too") {
+    // Checkpoint 1 completes at 1010 ms with 101 MB; a task failure at 5 s restarts at 15 s
+    // (fixed delay 10 s) and downloads 101 MB at 50 MB/s: 2020 ms.
+    s.checkpointing.unaligned_checkpoints = true;
+    s.recovery.download_bandwidth = 50 * MB;
+    s.events.push_back(ScriptedEvent{5 * kSecond, FailureKind::task, {}});
+    Collector c = run(s);
+    auto running = c.all<events::TasksRunning>();
+    REQUIRE(running.size() == 1);
+    CHECK(running[0].second.download == 2020 * kMillisecond);
+    CHECK(running[0].first == 17020 * kMillisecond);
   }
 }
 
