@@ -114,6 +114,7 @@ std::string event_json(const model::DomainEvent& e) {
           l.str("cause", model::to_string(b.cause));
           l.ms("restart_delay", b.restart_delay);
           l.id_or_null("restore_checkpoint", b.restore_checkpoint);
+          l.b("begins_restart", b.begins_restart);
         } else if constexpr (std::is_same_v<T, ev::TasksRunning>) {
           l.ms("download", b.download);
         } else if constexpr (std::is_same_v<T, ev::PatchAnswered>) {

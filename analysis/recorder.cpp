@@ -347,8 +347,10 @@ void Recorder::on_event(const model::DomainEvent& e) {
             failure_loop_start_ = at;
           }
         } else if constexpr (std::is_same_v<T, ev::FailoverStarted>) {
-          ++m_.failovers;
-          if (b.cause == model::FailoverCause::jobmanager) ++m_.jobmanager_failovers;
+          if (b.begins_restart) {  // restarts begun, as Flink's numRestarts
+            ++m_.failovers;
+            if (b.cause == model::FailoverCause::jobmanager) ++m_.jobmanager_failovers;
+          }
         } else if constexpr (std::is_same_v<T, ev::PatchAnswered>) {
           if (b.status == 200) {
             ++m_.patches_accepted;

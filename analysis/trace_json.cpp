@@ -128,9 +128,9 @@ void TraceJsonWriter::on_event(const model::DomainEvent& e) {
                               sim::format_ms(b.timeout)));
         } else if constexpr (std::is_same_v<T, ev::FailoverStarted>) {
           instant(at, fmt::format("failover ({})", model::to_string(b.cause)),
-                  fmt::format(R"({{"cause": "{}", "restart_delay": {}, "restore_checkpoint": {}}})",
+                  fmt::format(R"({{"cause": "{}", "restart_delay": {}, "restore_checkpoint": {}, "begins_restart": {}}})",
                               model::to_string(b.cause), sim::format_ms(b.restart_delay),
-                              b.restore_checkpoint));
+                              b.restore_checkpoint, b.begins_restart));
         } else if constexpr (std::is_same_v<T, ev::ConfigRead>) {
           if (b.torn)
             instant(at, fmt::format("torn read ({})", model::to_string(b.reader)),

@@ -151,11 +151,14 @@ struct FailureCounted {
   int count;
 };
 
-// A failover began (the job is RESTARTING); RUNNING again after `restart_delay`.
+// A failure made the job fail over (it is RESTARTING, or FAILED); RUNNING again after
+// `restart_delay`. Only a failure that begins a restart is a failover in metrics.failovers
+// (Flink's numRestarts): the restart strategy decides it (RestartDecision::begins_restart).
 struct FailoverStarted {
   FailoverCause cause;
-  Duration restart_delay;
+  Duration restart_delay;      // -1: no restart (the job is FAILED)
   int64_t restore_checkpoint;  // -1: restart from the beginning
+  bool begins_restart;         // false when merged into the pending restart, or FAILED
 };
 
 // Every subtask has downloaded its state and deployed: checkpoints can run again.

@@ -157,7 +157,12 @@ void Job::fail_over(FailoverCause cause) {
   if (status_ == JobStatus::FAILED) return;
   const Time now = sim_.now();
   const bool was_stalled = status_ == JobStatus::RESTARTING || !tasks_running_;
-  sim_.cancel(restart_timer_);
+  const RestartDecision decision = restart_.on_failure(now);
+  // A failure merged into the pending restart (exponential-delay) leaves it where it is;
+  // every other failure (re)schedules the restart from now.
+  const bool keep_restart = decision.restart && !decision.new_attempt &&
+                            status_ == JobStatus::RESTARTING && sim_.armed(restart_timer_);
+  if (!keep_restart) sim_.cancel(restart_timer_);
   sim_.cancel(recovery_timer_);
   const RestorePoint& restore = coordinator_.restore_point();
   // The position rewinds to what the restored checkpoint had processed at its trigger.
@@ -165,8 +170,8 @@ void Job::fail_over(FailoverCause cause) {
   if (!was_stalled) progress_.stall(now);
   tasks_running_ = false;
 
-  const std::optional<Duration> delay = restart_.on_failure(now);
-  emit(events::FailoverStarted{cause, delay.value_or(-1), restore.id});
+  emit(events::FailoverStarted{cause, decision.restart ? decision.delay : -1, restore.id,
+                               decision.begins_restart()});
   if (status_ != JobStatus::RESTARTING) {
     status_ = JobStatus::RESTARTING;
     emit(events::JobStatusChanged{JobStatus::RESTARTING});
@@ -174,14 +179,15 @@ void Job::fail_over(FailoverCause cause) {
   coordinator_.stop_scheduler();
   if (cause == FailoverCause::jobmanager)
     coordinator_.reload_configuration(scenario_.config.persist_overrides);
-  if (!delay) {
+  if (!decision.restart) {
     status_ = JobStatus::FAILED;
     emit(events::JobStatusChanged{JobStatus::FAILED});
     sim_.cancel(task_failure_timer_);
     sim_.cancel(jobmanager_failure_timer_);
     return;
   }
-  sim_.arm(restart_timer_, now + *delay);
+  if (!keep_restart)
+    sim_.arm(restart_timer_, decision.delay > sim::kNever - now ? sim::kNever : now + decision.delay);
 }
 
 void Job::on_restart() {

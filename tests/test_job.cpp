@@ -101,3 +101,61 @@ TEST_CASE("branches of random scenarios at random instants agree with the unbran
     CHECK(story(b.original.events) == story(whole.events));
   }
 }
+
+TEST_CASE("exponential-delay: a failure during a pending restart is merged, the restart keeps its time") {
+  // Task failures at 5 s and 5.5 s, jitter 0: the first is attempt 0 (1 s: restart at 6 s);
+  // the second comes while that restart is pending and merges into it: no restart begins, and
+  // the job runs again at 6 s, not at 5.5 s + 1.5 s.
+  Scenario s = chain(1 * MB);
+  s.checkpointing.interval = 10 * kSecond;
+  s.duration = 60 * kSecond;
+  s.restart_strategy = RestartStrategySpec{};
+  s.restart_strategy.type = RestartStrategySpec::Type::exponential_delay;
+  s.restart_strategy.jitter = 0;
+  s.events.push_back(ScriptedEvent{5 * kSecond, FailureKind::task, {}});
+  s.events.push_back(ScriptedEvent{5500 * kMillisecond, FailureKind::task, {}});
+  const Collector c = run(s);
+  auto failovers = c.all<events::FailoverStarted>();
+  REQUIRE(failovers.size() == 2);
+  CHECK(failovers[0].second.begins_restart);
+  CHECK(failovers[0].second.restart_delay == 1 * kSecond);
+  CHECK_FALSE(failovers[1].second.begins_restart);
+  CHECK(failovers[1].second.restart_delay == 500 * kMillisecond);
+  auto status = c.all<events::JobStatusChanged>();
+  REQUIRE(status.size() == 3);
+  CHECK(status[2].first == 6 * kSecond);
+  CHECK(status[2].second.status == JobStatus::RUNNING);
+}
+
+TEST_CASE("exponential-delay: a failure after the restart is the next attempt, 1.5 s") {
+  // The restart of the failure at 5 s runs at 6 s; a JobManager failure at 6.5 s (deploy 0: the tasks
+  // are running) is attempt 1 (6.5 s - 6 s < the 1 h threshold): RUNNING again at 8 s.
+  Scenario s = chain(1 * MB);
+  s.checkpointing.interval = 10 * kSecond;
+  s.duration = 60 * kSecond;
+  s.restart_strategy = RestartStrategySpec{};
+  s.restart_strategy.jitter = 0;
+  s.events.push_back(ScriptedEvent{5 * kSecond, FailureKind::task, {}});
+  s.events.push_back(ScriptedEvent{6500 * kMillisecond, FailureKind::jobmanager, {}});
+  const Collector c = run(s);
+  auto failovers = c.all<events::FailoverStarted>();
+  REQUIRE(failovers.size() == 2);
+  CHECK(failovers[1].second.begins_restart);
+  CHECK(failovers[1].second.restart_delay == 1500 * kMillisecond);
+  CHECK(c.all<events::JobStatusChanged>().back().first == 8 * kSecond);
+}
+
+TEST_CASE("the failure that leaves the job FAILED begins no restart") {
+  Scenario s = chain(1 * MB);
+  s.duration = 60 * kSecond;
+  s.restart_strategy.attempts = 1;  // fixed-delay, 10 s
+  s.events.push_back(ScriptedEvent{5 * kSecond, FailureKind::task, {}});
+  s.events.push_back(ScriptedEvent{20 * kSecond, FailureKind::task, {}});
+  const Collector c = run(s);
+  auto failovers = c.all<events::FailoverStarted>();
+  REQUIRE(failovers.size() == 2);
+  CHECK(failovers[0].second.begins_restart);
+  CHECK_FALSE(failovers[1].second.begins_restart);
+  CHECK(failovers[1].second.restart_delay == -1);
+  CHECK(c.finished().job_status == JobStatus::FAILED);
+}
