@@ -206,9 +206,18 @@ void TaskExecutor::plan(CheckpointRun& run, const Flow* old_flow, Time rpc_arriv
                                                  earlier->channel_since[static_cast<size_t>(c)],
                                                  flow.channel_rate[static_cast<size_t>(c)], since));
         } else if (old_flow && since <= now) {
-          // Re-timing: what drained so far drained at the old rate.
-          ahead = ahead_at(ahead, since, old_flow->channel_rate[static_cast<size_t>(c)], now);
-          since = now;
+          // Re-timing: what drained so far drained at the old rate; the rest drains from now at
+          // the new one. A barrier already through its bytes (in the wire, or arrived) keeps
+          // the instant it got through.
+          const double old_rate = old_flow->channel_rate[static_cast<size_t>(c)];
+          const double left = ahead_at(ahead, since, old_rate, now);
+          if (left > 0) {
+            ahead = left;
+            since = now;
+          } else {
+            since = drain_end(since, ahead, old_rate);
+            ahead = 0;
+          }
         }
         const Time drained = drain_end(since, ahead, flow.channel_rate[static_cast<size_t>(c)]);
         const Time arrival = drained == sim::kNever ? sim::kNever : drained + latency;

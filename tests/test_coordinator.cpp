@@ -550,3 +550,32 @@ TEST_CASE("barriers keep FIFO order in a channel: a later one never overtakes") 
   for (const auto& [t, f] : c.all<events::CheckpointFailed>())
     CHECK(f.reason != FailureReason::CHECKPOINT_SUBSUMED);
 }
+
+TEST_CASE("a flow change leaves the barriers that already arrived where they were") {
+  // The worked example: agg's barrier arrives at 1 ms, its upload runs 1 ms .. 1001 ms. A source
+  // rate change at 500 ms re-plans the wave; agg's barrier arrived long before, so its start
+  // delay stays 1 ms and its acknowledgement 1001 ms.
+  Scenario s = chain(100 * MB);
+  s.events.push_back(ScriptedEvent{500 * kMillisecond, LoadChange{"src", 2 * MB, {}, {}}, {}});
+  SUBCASE("after the arrival") {
+    Collector c = run(s);
+    auto done = c.all<events::CheckpointCompleted>();
+    REQUIRE(done.size() == 1);
+    CHECK(done[0].second.start_delay == 1 * kMillisecond);
+    CHECK(done[0].first == 1001 * kMillisecond);
+  }
+  SUBCASE("in the wire: drained, the latency still running") {
+    // agg at 0.5 MB/s against 1 MB/s of input: θ = 0.5, the channel is full (0.5 MB) and
+    // drains at 0.5 MB/s: the barrier is through at 1000 ms and arrives at 1001 ms. The change
+    // comes at 1000.5 ms, inside the latency: the arrival stays 1001 ms (not 1001.5 ms), the
+    // upload runs 1001 ms .. 2001 ms.
+    s.operators[1].capacity = 0.5 * MB;
+    s.network.buffer_per_channel = 500000;
+    s.events[0].at = 1000500;
+    Collector c = run(s);
+    auto done = c.all<events::CheckpointCompleted>();
+    REQUIRE(done.size() == 1);
+    CHECK(done[0].second.start_delay == 1001 * kMillisecond);
+    CHECK(done[0].first == 2001 * kMillisecond);
+  }
+}
