@@ -184,7 +184,8 @@ void TaskExecutor::plan(CheckpointRun& run, const Flow* old_flow, Time rpc_arriv
       st.snapshot = last;  // aligned: the snapshot waits for the last barrier
       st.unaligned = false;
     } else {
-      Time first = sim::kNever, last = 0, first_uc = sim::kNever;
+      Time first = sim::kNever, last = 0, first_uc = sim::kNever, first_announced = sim::kNever;
+      arrivals_.clear();
       for (int32_t k = g.inputs_begin(s); k < g.inputs_end(s); ++k) {
         const int32_t c = inputs[static_cast<size_t>(k)];
         const SubtaskRun& up = run.subtasks[static_cast<size_t>(channels[static_cast<size_t>(c)].from)];
@@ -224,9 +225,10 @@ void TaskExecutor::plan(CheckpointRun& run, const Flow* old_flow, Time rpc_arriv
         first = std::min(first, arrival);
         last = std::max(last, arrival);
         if (up.unaligned) first_uc = std::min(first_uc, arrival);
+        // The barrier's announcement is a priority event: it arrives after network.latency.
+        if (up.snapshot != sim::kNever) first_announced = std::min(first_announced, up.snapshot + latency);
+        arrivals_.push_back(arrival);
       }
-      st.first = first;
-      st.last = last;
       if (!decided) {
         Time snap;
         bool unaligned = false;
@@ -236,10 +238,13 @@ void TaskExecutor::plan(CheckpointRun& run, const Flow* old_flow, Time rpc_arriv
           snap = first;
           unaligned = first != sim::kNever;
         } else {
-          // Start aligned; switch at trigger + aligned timeout, or when an unaligned barrier
-          // arrives from upstream.
+          // Start aligned. The alignment timer is armed at the first barrier or announcement and
+          // fires at trigger + aligned timeout (Flink's Alternating* barrier handler states,
+          // BarrierAlignmentUtil.getTimerDelay: at once if that is past); an unaligned barrier
+          // from upstream switches at its arrival.
           snap = last;
-          const Time timed_out = first == sim::kNever ? sim::kNever : std::max(first, aligned_deadline);
+          const Time timed_out =
+              first_announced == sim::kNever ? sim::kNever : std::max(first_announced, aligned_deadline);
           if (timed_out < snap) snap = timed_out;
           if (first_uc < snap) snap = first_uc;
           unaligned = snap < last;
@@ -247,6 +252,25 @@ void TaskExecutor::plan(CheckpointRun& run, const Flow* old_flow, Time rpc_arriv
         st.snapshot = snap;
         st.unaligned = unaligned;
       }
+      if (st.unaligned && st.snapshot != sim::kNever) {
+        // Overtaking: an aligned barrier still on its way is converted to a priority barrier
+        // at the aligned timeout by its sender (SubtaskCheckpointCoordinatorImpl's output
+        // timer) or at the switch by this receiver (prioritizeAllAnnouncements), whichever
+        // comes first, or at its emission when that is later; from then on it arrives after
+        // network.latency alone.
+        first = sim::kNever;
+        last = 0;
+        const Time converts = std::min(aligned_deadline, st.snapshot);
+        for (int32_t k = g.inputs_begin(s), i = 0; k < g.inputs_end(s); ++k, ++i) {
+          const SubtaskRun& up = run.subtasks[static_cast<size_t>(channels[static_cast<size_t>(inputs[static_cast<size_t>(k)])].from)];
+          Time arrival = arrivals_[static_cast<size_t>(i)];
+          if (up.snapshot != sim::kNever) arrival = std::min(arrival, std::max(up.snapshot, converts) + latency);
+          first = std::min(first, arrival);
+          last = std::max(last, arrival);
+        }
+      }
+      st.first = first;
+      st.last = last;
     }
     if (decided) continue;  // snapshot taken: its upload size is fixed
     // In-flight bytes (unaligned only): the receiver persists what is still ahead of barriers
@@ -262,8 +286,10 @@ void TaskExecutor::plan(CheckpointRun& run, const Flow* old_flow, Time rpc_arriv
           if (since == sim::kNever || since > st.snapshot) {
             inflight += flow.channel_backlog[static_cast<size_t>(c)];
           } else {
+            // The bytes still ahead of the barrier when it was converted (see above).
+            const Time converted = std::max(up.snapshot, std::min(aligned_deadline, st.snapshot));
             inflight += ahead_at(run.channel_ahead[static_cast<size_t>(c)], since,
-                                 flow.channel_rate[static_cast<size_t>(c)], st.snapshot);
+                                 flow.channel_rate[static_cast<size_t>(c)], converted);
           }
         }
       }

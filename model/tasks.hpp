@@ -76,6 +76,7 @@ class TaskExecutor {
   // that a checkpoint computes neither again.
   std::vector<int64_t> constant_state_, constant_upload_;
   std::vector<CheckpointRun*> earlier_runs_;  // scratch: older runs still in the channels
+  std::vector<Time> arrivals_;                // scratch: one subtask's barrier arrivals, by input
   uint64_t edges_flow_version_ = ~0ull;
   std::vector<char> edge_uniform_;
   std::vector<double> edge_backlog_, edge_rate_;

@@ -328,7 +328,11 @@ TEST_CASE("aligned-checkpoint timeout, measured from the trigger, switches to un
     CHECK(done[0].second.start_delay == 201 * kMillisecond);
     CHECK(done[0].first == 3001 * kMillisecond);
   }
-  SUBCASE("timeout 500 ms: agg switches at 500 ms and persists 0.75 MB still ahead on s1") {
+  SUBCASE("timeout 500 ms: agg switches at 500 ms; s1's barrier overtakes, arriving at 501 ms") {
+    // At the switch s1's barrier still has 0.75 MB ahead: it is converted and arrives 1 ms
+    // later (501 ms, not 2001 ms), and agg persists those 0.75 MB. Upload: 100.75 MB from
+    // 500 ms at 100 MB/s, to 1507.5 ms; every barrier is in by then, so agg acknowledges at
+    // 1507.5 ms. Alignment: s2's barrier at 201 ms to s1's at 501 ms.
     s.checkpointing.unaligned_checkpoints = true;
     s.checkpointing.aligned_checkpoint_timeout = 500 * kMillisecond;
     Collector c = run(s);
@@ -339,12 +343,71 @@ TEST_CASE("aligned-checkpoint timeout, measured from the trigger, switches to un
     REQUIRE(agg != nullptr);
     CHECK(agg->snapshot == 500 * kMillisecond);
     CHECK(agg->unaligned);
+    CHECK(agg->first_barrier == 201 * kMillisecond);
+    CHECK(agg->last_barrier == 501 * kMillisecond);
     CHECK(agg->inflight_size == 750000);
-    CHECK(agg->upload_end == 1507500);  // 100.75 MB from 500 ms at 100 MB/s
+    CHECK(agg->upload_end == 1507500);
     auto done = c.all<events::CheckpointCompleted>();
     REQUIRE(done.size() == 1);
     CHECK(done[0].second.type == CheckpointType::UNALIGNED_CHECKPOINT);
-    CHECK(done[0].first == 2001 * kMillisecond);  // an unaligned subtask still waits for all barriers
+    CHECK(done[0].second.alignment_duration == 300 * kMillisecond);
+    CHECK(done[0].first == 1507500);
+  }
+}
+
+TEST_CASE("aligned-checkpoint timeout: the barriers still on their way overtake at the switch") {
+  // src (1 MB/s) -> agg (0.5 MB/s): θ = 0.5, the one channel is full (1 MB) and drains at
+  // 0.5 MB/s: aligned, the barrier arrives at 2001 ms. Aligned timeout 500 ms.
+  Scenario s = chain(100 * MB);
+  s.operators[1].capacity = 0.5 * MB;
+  s.network.buffer_per_channel = 1000000;
+  s.checkpointing.unaligned_checkpoints = true;
+  s.checkpointing.aligned_checkpoint_timeout = 500 * kMillisecond;
+  const auto agg_ack = [](const Collector& c) {
+    for (const auto& [t, a] : c.all<events::SubtaskAcknowledged>())
+      if (a.subtask == 1) return a;
+    FAIL("agg did not acknowledge");
+    return events::SubtaskAcknowledged{};
+  };
+  SUBCASE("one input: the announcement (1 ms) arms the timer, the sender converts at 500 ms") {
+    // No barrier has arrived at 500 ms, but its announcement has: agg switches at 500 ms and
+    // the barrier arrives at 501 ms, with 0.75 MB still ahead of it, persisted. Upload
+    // 100.75 MB from 500 ms: 1507.5 ms. (Aligned it would complete at 3001 ms.)
+    Collector c = run(s);
+    const events::SubtaskAcknowledged a = agg_ack(c);
+    CHECK(a.snapshot == 500 * kMillisecond);
+    CHECK(a.last_barrier == 501 * kMillisecond);
+    CHECK(a.inflight_size == 750000);
+    auto done = c.all<events::CheckpointCompleted>();
+    REQUIRE(done.size() == 1);
+    CHECK(done[0].first == 1507500);
+    CHECK(done[0].second.start_delay == 501 * kMillisecond);
+    CHECK(done[0].second.type == CheckpointType::UNALIGNED_CHECKPOINT);
+    CHECK(done[0].second.checkpointed_size == 100750000);
+  }
+  SUBCASE("a switched subtask still waits for the overtaking barrier") {
+    // Nothing to upload but the channel state, at unlimited bandwidth: the upload ends at the
+    // switch (500 ms), the acknowledgement waits for the barrier (501 ms).
+    s.operators[1].state = Distribution::constant(0);
+    s.storage.bandwidth = kUnlimited;
+    Collector c = run(s);
+    CHECK(c.ended(1) == 501 * kMillisecond);
+    CHECK(agg_ack(c).upload_end == 500 * kMillisecond);
+  }
+  SUBCASE("a barrier emitted after the timeout overtakes from its emission") {
+    // The trigger reaches the source at 600 ms (rpc latency), past trigger + 500 ms: its
+    // aligned barrier is converted as it is emitted and arrives at 601 ms, with the whole 1 MB
+    // backlog ahead of it persisted (aligned: 2601 ms). agg switches at the announcement,
+    // 601 ms. No state, unlimited bandwidth: the ack leaves at 601 ms and arrives at 1201 ms.
+    s.operators[1].state = Distribution::constant(0);
+    s.storage.bandwidth = kUnlimited;
+    s.checkpointing.rpc_latency = 600 * kMillisecond;
+    Collector c = run(s);
+    const events::SubtaskAcknowledged a = agg_ack(c);
+    CHECK(a.snapshot == 601 * kMillisecond);
+    CHECK(a.last_barrier == 601 * kMillisecond);
+    CHECK(a.inflight_size == 1000000);
+    CHECK(c.ended(1) == 1201 * kMillisecond);
   }
 }
 
