@@ -1,6 +1,7 @@
-// The task side of every subtask (SPEC section 5): barriers through the channels, alignment
-// (aligned, unaligned, aligned-checkpoint timeout), the sync phase, the async upload and the
-// acknowledgement.
+// The task side of every subtask (SPEC section 5): the trigger reaching the sources, the sync
+// phase, the async upload, the acknowledgement and the abort (tasks.cpp); where the barriers
+// travel and when each subtask snapshots (aligned, unaligned, the aligned-checkpoint timeout
+// and its overtaking, channel state: barrier_alignment.cpp).
 //
 // Cost: barrier arrivals are computed by arithmetic when a checkpoint starts, not simulated one
 // event per channel. For each channel the model keeps the bytes still ahead of the barrier and
@@ -20,6 +21,13 @@
 namespace ckptsim::model {
 
 class Job;
+
+// The barriers of one subtask's inputs, as its alignment sees them (barrier_alignment.cpp).
+struct BarrierArrivals {
+  Time first = sim::kNever, last = 0;
+  Time first_unaligned = sim::kNever;  // the first barrier from an unaligned sender
+  Time first_announced = sim::kNever;  // the first announcement (a priority event)
+};
 
 class TaskExecutor {
  public:
@@ -42,10 +50,29 @@ class TaskExecutor {
   int64_t persisted(const CheckpointRun& run) const;
 
  private:
+  // --- barrier alignment (barrier_alignment.cpp) ---
   // Plans the barrier wave, the snapshots and the upload starts (run.starts); arm_wave() then
-  // keys the run's wave timer to the next start.
-  // `rpc_arrival`: when the trigger reached the sources (a first plan only).
+  // keys the run's wave timer to the next start. `old_flow`: a re-plan at a flow change, the
+  // flow the barriers moved under so far. `rpc_arrival`: when the trigger reached the sources
+  // (a first plan only).
   void plan(CheckpointRun& run, const Flow* old_flow, Time rpc_arrival = sim::kNever);
+  // What every step of one plan reads.
+  struct WavePlan {
+    CheckpointRun& run;
+    const Flow* old_flow;
+    Time now;
+    Time aligned_deadline;  // trigger + aligned_checkpoint_timeout (kNever: no such timeout)
+  };
+  void collect_earlier_runs(const WavePlan& p);
+  void align_per_edge(const WavePlan& p, int32_t s);
+  void align_per_channel(const WavePlan& p, int32_t s, bool decided);
+  BarrierArrivals channel_arrivals(const WavePlan& p, int32_t s);  // also fills arrivals_
+  void enter_channel(const WavePlan& p, int32_t c, const SubtaskRun& up);
+  void retime_channel(const WavePlan& p, int32_t c);
+  BarrierArrivals overtake(const WavePlan& p, int32_t s) const;
+  double channel_state(const WavePlan& p, int32_t s) const;
+  void size_snapshot(const WavePlan& p, int32_t s);
+  void order_upload_starts(const WavePlan& p);
   void record_wave(const CheckpointRun& run, Time rpc_arrival);
   void replay_wave(CheckpointRun& run, Time rpc_arrival);
   void arm_wave(CheckpointRun& run);
@@ -60,6 +87,8 @@ class TaskExecutor {
     Time first = sim::kNever, last = 0;
   };
   const EdgeWave& edge_wave(const CheckpointRun& run, int32_t edge);
+
+  // --- the task lifecycle (tasks.cpp) ---
   void begin_upload(CheckpointRun& run, int32_t s);
   void upload_done(CheckpointRun& run, int32_t s);
   void schedule_ack(CheckpointRun& run, int32_t s, Time at);
