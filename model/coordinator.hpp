@@ -40,8 +40,9 @@ class CheckpointCoordinator {
   // Job no longer RUNNING: the timer stops, pending checkpoints fail
   // CHECKPOINT_COORDINATOR_SUSPEND and queued requests are dropped.
   void stop_scheduler();
-  // A JobManager failover: the configuration is reloaded; a half-done torn update is lost.
-  void reload_configuration(bool persist_overrides);
+  // A JobManager failover: the configuration is reloaded, with or without the persisted
+  // overrides; a half-done torn update is lost (jobmanager_failover.cpp).
+  void on_jobmanager_failover(bool persist_overrides);
 
   // A subtask's acknowledgement reached the coordinator.
   void acknowledge(CheckpointRun& run, int32_t subtask);

@@ -177,8 +177,9 @@ void Job::fail_over(FailoverCause cause) {
     emit(events::JobStatusChanged{JobStatus::RESTARTING});
   }
   coordinator_.stop_scheduler();
+  // A JobManager failover also reloads the coordinator's configuration (jobmanager_failover.cpp).
   if (cause == FailoverCause::jobmanager)
-    coordinator_.reload_configuration(scenario_.config.persist_overrides);
+    coordinator_.on_jobmanager_failover(scenario_.config.persist_overrides);
   if (!decision.restart) {
     status_ = JobStatus::FAILED;
     emit(events::JobStatusChanged{JobStatus::FAILED});

@@ -152,12 +152,6 @@ void CheckpointCoordinator::reschedule(IntervalPolicy policy) {
   }
 }
 
-void CheckpointCoordinator::reload_configuration(bool persist_overrides) {
-  for (Update& u : updates_) u.lost = true;
-  config_.reload(persist_overrides);
-  job_->emit(events::ConfigReloaded{config_.interval(), config_.timeout(), persist_overrides});
-}
-
 // --- the window of an interleaved update ----------------------------------------------------
 
 void CheckpointCoordinator::open_window(size_t update, Duration window,
