@@ -115,7 +115,7 @@ void TaskExecutor::plan(CheckpointRun& run, const Flow* old_flow, Time rpc_arriv
 
 void TaskExecutor::collect_earlier_runs(const WavePlan& p) {
   earlier_runs_.clear();
-  for (uint32_t slot = 0; CheckpointRun* other = job_->coordinator().run_in_slot(slot); ++slot)
+  for (uint32_t slot = 0; CheckpointRun* other = coordinator_->run_in_slot(slot); ++slot)
     if (other != &p.run && other->tasks_active && other->id < p.run.id) {
       ensure_channels(*other, p.old_flow ? *p.old_flow : job_->flow());  // the flow it was planned under
       earlier_runs_.push_back(other);

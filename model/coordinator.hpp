@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "model/checkpoint_config.hpp"
+#include "model/checkpoint_gateways.hpp"
 #include "model/checkpoint_run.hpp"
 #include "model/failure_manager.hpp"
 #include "model/request_decider.hpp"
@@ -27,13 +28,18 @@ struct RestorePoint {
   double processed_at_trigger = 0;
 };
 
-class CheckpointCoordinator {
+class CheckpointCoordinator final : public CheckpointCoordinatorGateway {
  public:
+  // Talks to the tasks only through `connect`'s gateway.
   CheckpointCoordinator(Job& job, const Scenario& scenario);
+  void connect(TaskExecutorGateway& tasks) { tasks_ = &tasks; }
   // A copy belongs to a copy of the job (Job's branch constructor), which rebinds it.
   CheckpointCoordinator(const CheckpointCoordinator&) = default;
   CheckpointCoordinator& operator=(const CheckpointCoordinator&) = delete;
-  void rebind(Job& job) { job_ = &job; }
+  void rebind(Job& job, TaskExecutorGateway& tasks) {
+    job_ = &job;
+    tasks_ = &tasks;
+  }
 
   // Job RUNNING: periodic scheduling starts after a fresh initial delay.
   void start_scheduler();
@@ -44,8 +50,11 @@ class CheckpointCoordinator {
   // overrides; a half-done torn update is lost (jobmanager_failover.cpp).
   void on_jobmanager_failover(bool persist_overrides);
 
-  // A subtask's acknowledgement reached the coordinator.
-  void acknowledge(CheckpointRun& run, int32_t subtask);
+  // --- CheckpointCoordinatorGateway: the tasks' RPCs ---
+  void acknowledge_checkpoint(CheckpointRun& run, int32_t subtask) override;
+  CheckpointRun* run_in_slot(uint32_t slot) override {
+    return slot < pool_.size() ? &pool_[slot] : nullptr;
+  }
 
   // --- FLIP-571 (patch_handler.cpp) ---
   // PATCH /jobs/:jobid/checkpoints/configuration: the scripted event with file index `event`.
@@ -76,11 +85,10 @@ class CheckpointCoordinator {
 
   const CheckpointConfig& config() const { return config_; }
   const RestorePoint& restore_point() const { return restore_; }
-  CheckpointRun* run_in_slot(uint32_t slot) { return slot < pool_.size() ? &pool_[slot] : nullptr; }
-  // Frees a run once neither the coordinator nor the tasks need it.
-  void release_if_unused(CheckpointRun& run);
 
  private:
+  // Frees a run once neither the coordinator nor the tasks need it.
+  void release_if_unused(CheckpointRun& run);
   void on_tick();
   void reschedule_tick(Time when);
   void examine_queue();
@@ -131,6 +139,7 @@ class CheckpointCoordinator {
   void close_window();
 
   Job* job_;
+  TaskExecutorGateway* tasks_ = nullptr;
   const Scenario& scenario_;
   CheckpointConfig config_;
   CheckpointRequestDecider decider_;

@@ -29,6 +29,8 @@ Job::Job(const Scenario& scenario, const JobGraph& graph, Observer& observer)
       jobmanager_failure_timer_(sim_.new_timer(
           job_action([](Job& job) { job.on_random_failure(FailoverCause::jobmanager); }))) {
   sim_.set_context(this);
+  tasks_.connect(coordinator_);
+  coordinator_.connect(tasks_);
   progress_.set_rates(0, flow_.nominal_input, flow_.catch_up_rate());
 }
 
@@ -36,8 +38,8 @@ Job::Job(const Job& other, Observer& observer) : Job(other) {
   observer_ = &observer;
   sim_.set_context(this);
   storage_.rebind(sim_, *this);
-  tasks_.rebind(*this);
-  coordinator_.rebind(*this);
+  tasks_.rebind(*this, coordinator_);
+  coordinator_.rebind(*this, tasks_);
 }
 
 Job::~Job() = default;
@@ -140,18 +142,12 @@ void Job::change_load(const LoadChange& change) {
   flow_ = compute_flow(graph_, loads_, scenario_.network);
   ++flow_version_;
   progress_.set_rates(now(), flow_.nominal_input, flow_.catch_up_rate());
-  std::vector<CheckpointRun*> runs;
-  for (uint32_t slot = 0; CheckpointRun* run = coordinator_.run_in_slot(slot); ++slot)
-    if (run->tasks_active) runs.push_back(run);
-  for (CheckpointRun* run : runs) tasks_.on_flow_change(*run, old);
+  tasks_.on_flow_change(old);
   emit(events::LoadChanged{change.operator_name, change.subtask.value_or(-1),
                            change.rate.value_or(-1), change.capacity.value_or(-1), flow_.throttle});
 }
 
-void Job::on_upload_finished(uint64_t tag) {
-  CheckpointRun* run = coordinator_.run_in_slot(static_cast<uint32_t>(tag >> 32));
-  if (run) tasks_.on_upload_finished(*run, static_cast<int32_t>(tag & 0xFFFFFFFFu));
-}
+void Job::on_upload_finished(uint64_t tag) { tasks_.on_upload_finished(tag); }
 
 void Job::fail_over(FailoverCause cause) {
   if (status_ == JobStatus::FAILED) return;

@@ -54,8 +54,12 @@ int64_t TaskExecutor::state_upload(int32_t s, int64_t state) const {
   return static_cast<int64_t>(std::llround(static_cast<double>(state) * op.incremental));
 }
 
-void TaskExecutor::start(CheckpointRun& run, Time rpc_arrival) {
+void TaskExecutor::trigger_checkpoint(CheckpointRun& run, Time rpc_arrival) {
   const JobGraph& g = job_->graph();
+  if (!run.wave.valid()) {  // the run's slot is new: its wave timer too
+    const uint32_t slot = run.slot;
+    run.wave = job_->simulation().new_timer(job_action([slot](Job& job) { job.tasks().on_wave(slot); }));
+  }
   run.tasks_active = true;
   run.subtasks.assign(static_cast<size_t>(g.subtask_count()), SubtaskRun{});
   run.channels_ready = false;
@@ -98,7 +102,8 @@ void TaskExecutor::arm_wave(CheckpointRun& run) {
     job_->simulation().cancel(run.wave);
 }
 
-void TaskExecutor::on_wave(CheckpointRun& run) {
+void TaskExecutor::on_wave(uint32_t slot) {
+  CheckpointRun& run = *coordinator_->run_in_slot(slot);
   if (!run.tasks_active) return;
   const Time now = job_->now();
   const int64_t id = run.id;
@@ -122,9 +127,9 @@ void TaskExecutor::begin_upload(CheckpointRun& run, int32_t s) {
   }
 }
 
-void TaskExecutor::on_upload_finished(CheckpointRun& run, int32_t s) {
-  if (!run.tasks_active) return;
-  upload_done(run, s);
+void TaskExecutor::on_upload_finished(uint64_t tag) {
+  CheckpointRun* run = coordinator_->run_in_slot(static_cast<uint32_t>(tag >> 32));
+  if (run && run->tasks_active) upload_done(*run, static_cast<int32_t>(tag & 0xFFFFFFFFu));
 }
 
 void TaskExecutor::upload_done(CheckpointRun& run, int32_t s) {
@@ -143,7 +148,7 @@ void TaskExecutor::upload_done(CheckpointRun& run, int32_t s) {
     // an event of its own at this instant. (Every caller is ready for the checkpoint to
     // complete, and its slot to be reused, before this returns.)
     st.phase = SubtaskRun::Phase::acked;
-    job_->coordinator().acknowledge(run, s);
+    coordinator_->acknowledge_checkpoint(run, s);
   }
 }
 
@@ -157,15 +162,15 @@ void TaskExecutor::schedule_ack(CheckpointRun& run, int32_t s, Time at) {
 }
 
 void TaskExecutor::on_ack(uint32_t slot, int64_t id, int32_t s, uint8_t generation) {
-  CheckpointRun* run = job_->coordinator().run_in_slot(slot);
+  CheckpointRun* run = coordinator_->run_in_slot(slot);
   if (!run || run->id != id || !run->tasks_active) return;
   SubtaskRun& st = run->subtasks[static_cast<size_t>(s)];
   if (st.phase != SubtaskRun::Phase::awaiting_barriers || st.ack_generation != generation) return;
   st.phase = SubtaskRun::Phase::acked;
-  job_->coordinator().acknowledge(*run, s);
+  coordinator_->acknowledge_checkpoint(*run, s);
 }
 
-int64_t TaskExecutor::stop(CheckpointRun& run) {
+int64_t TaskExecutor::abort_checkpoint(CheckpointRun& run) {
   job_->simulation().cancel(run.wave);
   run.tasks_active = false;
   int64_t wasted = 0;
@@ -190,10 +195,17 @@ int64_t TaskExecutor::persisted(const CheckpointRun& run) const {
   return total;
 }
 
-void TaskExecutor::on_flow_change(CheckpointRun& run, const Flow& old_flow) {
-  if (!run.tasks_active) return;
-  plan(run, &old_flow);
-  arm_wave(run);
+void TaskExecutor::on_flow_change(const Flow& old_flow) {
+  // The runs are collected first: re-planning one never starts or ends another, but keeps
+  // the order of the runs in their slots.
+  std::vector<CheckpointRun*> runs;
+  for (uint32_t slot = 0; CheckpointRun* run = coordinator_->run_in_slot(slot); ++slot)
+    if (run->tasks_active) runs.push_back(run);
+  for (CheckpointRun* run : runs) {
+    if (!run->tasks_active) continue;
+    plan(*run, &old_flow);
+    arm_wave(*run);
+  }
 }
 
 }  // namespace ckptsim::model

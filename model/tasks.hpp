@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "model/checkpoint_gateways.hpp"
 #include "model/checkpoint_run.hpp"
 #include "model/flow.hpp"
 #include "sim/rng.hpp"
@@ -29,27 +30,32 @@ struct BarrierArrivals {
   Time first_announced = sim::kNever;  // the first announcement (a priority event)
 };
 
-class TaskExecutor {
+class TaskExecutor final : public TaskExecutorGateway {
  public:
+  // Talks to the coordinator only through `connect`'s gateway.
   TaskExecutor(Job& job, const Scenario& scenario);
+  void connect(CheckpointCoordinatorGateway& coordinator) { coordinator_ = &coordinator; }
   // A copy belongs to a copy of the job (Job's branch constructor), which rebinds it.
   TaskExecutor(const TaskExecutor&) = default;
   TaskExecutor& operator=(const TaskExecutor&) = delete;
-  void rebind(Job& job) { job_ = &job; }
+  void rebind(Job& job, CheckpointCoordinatorGateway& coordinator) {
+    job_ = &job;
+    coordinator_ = &coordinator;
+  }
 
-  // The trigger RPC reaches the sources at `rpc_arrival` (>= now): plan the barrier wave.
-  void start(CheckpointRun& run, Time rpc_arrival);
-  // The abort notice reached the tasks: stop uploads. Returns every byte the run uploaded.
-  int64_t stop(CheckpointRun& run);
+  // --- TaskExecutorGateway: the coordinator's RPCs ---
+  void trigger_checkpoint(CheckpointRun& run, Time rpc_arrival) override;
+  int64_t abort_checkpoint(CheckpointRun& run) override;
+  int64_t persisted(const CheckpointRun& run) const override;
+
   // The flow changed at now: re-time the barriers still in channels.
-  void on_flow_change(CheckpointRun& run, const Flow& old_flow);
-  void on_upload_finished(CheckpointRun& run, int32_t subtask);
-  // The run's wave timer fired: start the uploads whose sync phase ended.
-  void on_wave(CheckpointRun& run);
-  // Bytes persisted by the run right now (finished uploads + progress of running ones).
-  int64_t persisted(const CheckpointRun& run) const;
+  void on_flow_change(const Flow& old_flow);
+  // Storage finished the upload tagged `tag` (upload_tag: the run's slot and the subtask).
+  void on_upload_finished(uint64_t tag);
 
  private:
+  // The run's wave timer fired: start the uploads whose sync phase ended.
+  void on_wave(uint32_t slot);
   // --- barrier alignment (barrier_alignment.cpp) ---
   // Plans the barrier wave, the snapshots and the upload starts (run.starts); arm_wave() then
   // keys the run's wave timer to the next start. `old_flow`: a re-plan at a flow change, the
@@ -97,6 +103,7 @@ class TaskExecutor {
   int64_t state_upload(int32_t s, int64_t state) const;
 
   Job* job_;
+  CheckpointCoordinatorGateway* coordinator_ = nullptr;
   const Scenario& scenario_;
   // One stream per subtask whose state varies: "state/<operator>/<subtask index>".
   std::vector<sim::RandomStream> state_rng_;
