@@ -115,7 +115,7 @@ void TaskExecutor::plan(CheckpointRun& run, const Flow* old_flow, Time rpc_arriv
 
 void TaskExecutor::collect_earlier_runs(const WavePlan& p) {
   earlier_runs_.clear();
-  for (uint32_t slot = 0; CheckpointRun* other = coordinator_->run_in_slot(slot); ++slot)
+  for (uint32_t slot = 0; CheckpointRun* other = coordinator_.run_in_slot(slot); ++slot)
     if (other != &p.run && other->tasks_active && other->id < p.run.id) {
       ensure_channels(*other, p.old_flow ? *p.old_flow : job_->flow());  // the flow it was planned under
       earlier_runs_.push_back(other);
@@ -284,6 +284,15 @@ double TaskExecutor::channel_state(const WavePlan& p, int32_t s) const {
   for (int32_t k = g.outputs_begin(s); k < g.outputs_end(s); ++k)
     inflight += flow.channel_backlog[static_cast<size_t>(g.output_channels()[static_cast<size_t>(k)])];
   return inflight;
+}
+
+// The bytes of state a subtask uploads for a checkpoint (state x incremental). Beside its
+// callers, the snapshot and the replayed wave, so that it inlines into them.
+int64_t TaskExecutor::state_upload(int32_t s, int64_t state) const {
+  if (state_rng_index_[static_cast<size_t>(s)] < 0) return constant_upload_[static_cast<size_t>(s)];
+  const JobGraph& g = job_->graph();
+  const OperatorSpec& op = g.operators()[static_cast<size_t>(g.operator_of(s))];
+  return static_cast<int64_t>(std::llround(static_cast<double>(state) * op.incremental));
 }
 
 // The snapshot fixes what the subtask uploads (state x incremental + channel state) and when

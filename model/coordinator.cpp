@@ -184,7 +184,7 @@ void CheckpointCoordinator::create_pending_checkpoint(
       job.coordinator().on_trigger_done(slot, id);
     }));
   } else {
-    tasks_->trigger_checkpoint(run, now + cp.rpc_latency);
+    tasks_.trigger_checkpoint(run, now + cp.rpc_latency);
   }
   coordinator_step(CoordinatorStep::create, run.id, -1, read.timeout, read.torn);
 }
@@ -205,7 +205,7 @@ void CheckpointCoordinator::on_trigger_done(uint32_t slot, int64_t id) {
   CheckpointRun& run = pool_[slot];
   if (run.id == id && run.pending) {
     run.triggering = false;
-    tasks_->trigger_checkpoint(run, job_->now() + scenario_.checkpointing.rpc_latency);
+    tasks_.trigger_checkpoint(run, job_->now() + scenario_.checkpointing.rpc_latency);
   }
   // An expiry inside the trigger phase ends the pipeline with TRIGGER_CHECKPOINT_FAILURE,
   // which is not counted: nothing more to do.
@@ -285,7 +285,7 @@ bool CheckpointCoordinator::abort(CheckpointRun& run, FailureReason reason,
                                   bool examine_queue_after) {
   // The run may be released (its id cleared, its slot reused) before the failure is counted.
   const int64_t id = run.id;
-  const int64_t persisted = tasks_->persisted(run);
+  const int64_t persisted = tasks_.persisted(run);
   const double fraction =
       run.total_upload > 0 ? static_cast<double>(persisted) / static_cast<double>(run.total_upload)
                            : 0.0;
@@ -311,7 +311,7 @@ bool CheckpointCoordinator::abort(CheckpointRun& run, FailureReason reason,
       notify_tasks_aborted(run.slot, id);
     }
   } else {
-    job_->emit(events::UploadsStopped{id, tasks_->persisted(run)});
+    job_->emit(events::UploadsStopped{id, tasks_.persisted(run)});
     release_if_unused(run);
   }
   if (counted) {
@@ -332,7 +332,7 @@ bool CheckpointCoordinator::abort(CheckpointRun& run, FailureReason reason,
 void CheckpointCoordinator::notify_tasks_aborted(uint32_t slot, int64_t id) {
   CheckpointRun& run = pool_[slot];
   if (run.id != id || !run.tasks_active) return;
-  const int64_t wasted = tasks_->abort_checkpoint(run);
+  const int64_t wasted = tasks_.abort_checkpoint(run);
   job_->emit(events::UploadsStopped{id, wasted});
   release_if_unused(run);
 }

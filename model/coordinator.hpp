@@ -28,17 +28,17 @@ struct RestorePoint {
   double processed_at_trigger = 0;
 };
 
-class CheckpointCoordinator final : public CheckpointCoordinatorGateway {
+class CheckpointCoordinator {
  public:
-  // Talks to the tasks only through `connect`'s gateway.
+  // Talks to the tasks only through the gateway it is connected to.
   CheckpointCoordinator(Job& job, const Scenario& scenario);
-  void connect(TaskExecutorGateway& tasks) { tasks_ = &tasks; }
+  void connect(TaskGateway tasks) { tasks_ = tasks; }
   // A copy belongs to a copy of the job (Job's branch constructor), which rebinds it.
   CheckpointCoordinator(const CheckpointCoordinator&) = default;
   CheckpointCoordinator& operator=(const CheckpointCoordinator&) = delete;
-  void rebind(Job& job, TaskExecutorGateway& tasks) {
+  void rebind(Job& job, TaskGateway tasks) {
     job_ = &job;
-    tasks_ = &tasks;
+    tasks_ = tasks;
   }
 
   // Job RUNNING: periodic scheduling starts after a fresh initial delay.
@@ -50,11 +50,6 @@ class CheckpointCoordinator final : public CheckpointCoordinatorGateway {
   // overrides; a half-done torn update is lost (jobmanager_failover.cpp).
   void on_jobmanager_failover(bool persist_overrides);
 
-  // --- CheckpointCoordinatorGateway: the tasks' RPCs ---
-  void acknowledge_checkpoint(CheckpointRun& run, int32_t subtask) override;
-  CheckpointRun* run_in_slot(uint32_t slot) override {
-    return slot < pool_.size() ? &pool_[slot] : nullptr;
-  }
 
   // --- FLIP-571 (patch_handler.cpp) ---
   // PATCH /jobs/:jobid/checkpoints/configuration: the scripted event with file index `event`.
@@ -87,6 +82,12 @@ class CheckpointCoordinator final : public CheckpointCoordinatorGateway {
   const RestorePoint& restore_point() const { return restore_; }
 
  private:
+  // --- the tasks' RPCs, through CoordinatorGateway (checkpoint_gateways.hpp) ---
+  friend class CoordinatorGateway;
+  void acknowledge_checkpoint(CheckpointRun& run, int32_t subtask);
+  CheckpointRun* run_in_slot(uint32_t slot) { return slot < pool_.size() ? &pool_[slot] : nullptr; }
+  CheckpointRun& run(uint32_t slot) { return pool_[slot]; }
+
   // Frees a run once neither the coordinator nor the tasks need it.
   void release_if_unused(CheckpointRun& run);
   void on_tick();
@@ -139,7 +140,7 @@ class CheckpointCoordinator final : public CheckpointCoordinatorGateway {
   void close_window();
 
   Job* job_;
-  TaskExecutorGateway* tasks_ = nullptr;
+  TaskGateway tasks_;
   const Scenario& scenario_;
   CheckpointConfig config_;
   CheckpointRequestDecider decider_;
@@ -179,5 +180,13 @@ class CheckpointCoordinator final : public CheckpointCoordinatorGateway {
   std::optional<ExplorePlan> plan_;
   TurnRecord turns_;
 };
+
+inline void CoordinatorGateway::acknowledge_checkpoint(CheckpointRun& run, int32_t subtask) {
+  coordinator_->acknowledge_checkpoint(run, subtask);
+}
+inline CheckpointRun* CoordinatorGateway::run_in_slot(uint32_t slot) const {
+  return coordinator_->run_in_slot(slot);
+}
+inline CheckpointRun& CoordinatorGateway::run(uint32_t slot) const { return coordinator_->run(slot); }
 
 }  // namespace ckptsim::model

@@ -29,8 +29,8 @@ Job::Job(const Scenario& scenario, const JobGraph& graph, Observer& observer)
       jobmanager_failure_timer_(sim_.new_timer(
           job_action([](Job& job) { job.on_random_failure(FailoverCause::jobmanager); }))) {
   sim_.set_context(this);
-  tasks_.connect(coordinator_);
-  coordinator_.connect(tasks_);
+  tasks_.connect(CoordinatorGateway(coordinator_));
+  coordinator_.connect(TaskGateway(tasks_));
   progress_.set_rates(0, flow_.nominal_input, flow_.catch_up_rate());
 }
 
@@ -38,8 +38,8 @@ Job::Job(const Job& other, Observer& observer) : Job(other) {
   observer_ = &observer;
   sim_.set_context(this);
   storage_.rebind(sim_, *this);
-  tasks_.rebind(*this, coordinator_);
-  coordinator_.rebind(*this, tasks_);
+  tasks_.rebind(*this, CoordinatorGateway(coordinator_));
+  coordinator_.rebind(*this, TaskGateway(tasks_));
 }
 
 Job::~Job() = default;

@@ -46,14 +46,6 @@ int64_t TaskExecutor::draw_state(int32_t s) {
   return static_cast<int64_t>(std::llround(std::max(0.0, v)));
 }
 
-// The bytes of state a subtask uploads for a checkpoint (state x incremental).
-int64_t TaskExecutor::state_upload(int32_t s, int64_t state) const {
-  if (state_rng_index_[static_cast<size_t>(s)] < 0) return constant_upload_[static_cast<size_t>(s)];
-  const JobGraph& g = job_->graph();
-  const OperatorSpec& op = g.operators()[static_cast<size_t>(g.operator_of(s))];
-  return static_cast<int64_t>(std::llround(static_cast<double>(state) * op.incremental));
-}
-
 void TaskExecutor::trigger_checkpoint(CheckpointRun& run, Time rpc_arrival) {
   const JobGraph& g = job_->graph();
   if (!run.wave.valid()) {  // the run's slot is new: its wave timer too
@@ -103,7 +95,7 @@ void TaskExecutor::arm_wave(CheckpointRun& run) {
 }
 
 void TaskExecutor::on_wave(uint32_t slot) {
-  CheckpointRun& run = *coordinator_->run_in_slot(slot);
+  CheckpointRun& run = coordinator_.run(slot);
   if (!run.tasks_active) return;
   const Time now = job_->now();
   const int64_t id = run.id;
@@ -116,23 +108,7 @@ void TaskExecutor::on_wave(uint32_t slot) {
   arm_wave(run);
 }
 
-void TaskExecutor::begin_upload(CheckpointRun& run, int32_t s) {
-  SubtaskRun& st = run.subtasks[static_cast<size_t>(s)];
-  if (st.upload_size > 0) {
-    st.phase = SubtaskRun::Phase::uploading;
-    st.upload = job_->storage().start(upload_tag(run.slot, s), st.upload_size);
-  } else {
-    // Nothing to upload: acknowledge straight after the sync phase, no storage round trip.
-    upload_done(run, s);
-  }
-}
-
-void TaskExecutor::on_upload_finished(uint64_t tag) {
-  CheckpointRun* run = coordinator_->run_in_slot(static_cast<uint32_t>(tag >> 32));
-  if (run && run->tasks_active) upload_done(*run, static_cast<int32_t>(tag & 0xFFFFFFFFu));
-}
-
-void TaskExecutor::upload_done(CheckpointRun& run, int32_t s) {
+inline void TaskExecutor::upload_done(CheckpointRun& run, int32_t s) {
   const Time now = job_->now();
   SubtaskRun& st = run.subtasks[static_cast<size_t>(s)];
   st.uploaded = st.upload_size;
@@ -148,8 +124,24 @@ void TaskExecutor::upload_done(CheckpointRun& run, int32_t s) {
     // an event of its own at this instant. (Every caller is ready for the checkpoint to
     // complete, and its slot to be reused, before this returns.)
     st.phase = SubtaskRun::Phase::acked;
-    coordinator_->acknowledge_checkpoint(run, s);
+    coordinator_.acknowledge_checkpoint(run, s);
   }
+}
+
+void TaskExecutor::begin_upload(CheckpointRun& run, int32_t s) {
+  SubtaskRun& st = run.subtasks[static_cast<size_t>(s)];
+  if (st.upload_size > 0) {
+    st.phase = SubtaskRun::Phase::uploading;
+    st.upload = job_->storage().start(upload_tag(run.slot, s), st.upload_size);
+  } else {
+    // Nothing to upload: acknowledge straight after the sync phase, no storage round trip.
+    upload_done(run, s);
+  }
+}
+
+void TaskExecutor::on_upload_finished(uint64_t tag) {
+  CheckpointRun& run = coordinator_.run(static_cast<uint32_t>(tag >> 32));
+  if (run.tasks_active) upload_done(run, static_cast<int32_t>(tag & 0xFFFFFFFFu));
 }
 
 void TaskExecutor::schedule_ack(CheckpointRun& run, int32_t s, Time at) {
@@ -162,12 +154,12 @@ void TaskExecutor::schedule_ack(CheckpointRun& run, int32_t s, Time at) {
 }
 
 void TaskExecutor::on_ack(uint32_t slot, int64_t id, int32_t s, uint8_t generation) {
-  CheckpointRun* run = coordinator_->run_in_slot(slot);
-  if (!run || run->id != id || !run->tasks_active) return;
+  CheckpointRun* run = &coordinator_.run(slot);
+  if (run->id != id || !run->tasks_active) return;
   SubtaskRun& st = run->subtasks[static_cast<size_t>(s)];
   if (st.phase != SubtaskRun::Phase::awaiting_barriers || st.ack_generation != generation) return;
   st.phase = SubtaskRun::Phase::acked;
-  coordinator_->acknowledge_checkpoint(*run, s);
+  coordinator_.acknowledge_checkpoint(*run, s);
 }
 
 int64_t TaskExecutor::abort_checkpoint(CheckpointRun& run) {
@@ -199,7 +191,7 @@ void TaskExecutor::on_flow_change(const Flow& old_flow) {
   // The runs are collected first: re-planning one never starts or ends another, but keeps
   // the order of the runs in their slots.
   std::vector<CheckpointRun*> runs;
-  for (uint32_t slot = 0; CheckpointRun* run = coordinator_->run_in_slot(slot); ++slot)
+  for (uint32_t slot = 0; CheckpointRun* run = coordinator_.run_in_slot(slot); ++slot)
     if (run->tasks_active) runs.push_back(run);
   for (CheckpointRun* run : runs) {
     if (!run->tasks_active) continue;

@@ -30,23 +30,18 @@ struct BarrierArrivals {
   Time first_announced = sim::kNever;  // the first announcement (a priority event)
 };
 
-class TaskExecutor final : public TaskExecutorGateway {
+class TaskExecutor {
  public:
-  // Talks to the coordinator only through `connect`'s gateway.
+  // Talks to the coordinator only through the gateway it is connected to.
   TaskExecutor(Job& job, const Scenario& scenario);
-  void connect(CheckpointCoordinatorGateway& coordinator) { coordinator_ = &coordinator; }
+  void connect(CoordinatorGateway coordinator) { coordinator_ = coordinator; }
   // A copy belongs to a copy of the job (Job's branch constructor), which rebinds it.
   TaskExecutor(const TaskExecutor&) = default;
   TaskExecutor& operator=(const TaskExecutor&) = delete;
-  void rebind(Job& job, CheckpointCoordinatorGateway& coordinator) {
+  void rebind(Job& job, CoordinatorGateway coordinator) {
     job_ = &job;
-    coordinator_ = &coordinator;
+    coordinator_ = coordinator;
   }
-
-  // --- TaskExecutorGateway: the coordinator's RPCs ---
-  void trigger_checkpoint(CheckpointRun& run, Time rpc_arrival) override;
-  int64_t abort_checkpoint(CheckpointRun& run) override;
-  int64_t persisted(const CheckpointRun& run) const override;
 
   // The flow changed at now: re-time the barriers still in channels.
   void on_flow_change(const Flow& old_flow);
@@ -54,6 +49,12 @@ class TaskExecutor final : public TaskExecutorGateway {
   void on_upload_finished(uint64_t tag);
 
  private:
+  // --- the coordinator's RPCs, through TaskGateway (checkpoint_gateways.hpp) ---
+  friend class TaskGateway;
+  void trigger_checkpoint(CheckpointRun& run, Time rpc_arrival);
+  int64_t abort_checkpoint(CheckpointRun& run);
+  int64_t persisted(const CheckpointRun& run) const;
+
   // The run's wave timer fired: start the uploads whose sync phase ended.
   void on_wave(uint32_t slot);
   // --- barrier alignment (barrier_alignment.cpp) ---
@@ -96,14 +97,15 @@ class TaskExecutor final : public TaskExecutorGateway {
 
   // --- the task lifecycle (tasks.cpp) ---
   void begin_upload(CheckpointRun& run, int32_t s);
-  void upload_done(CheckpointRun& run, int32_t s);
+  // Inline (defined and used in tasks.cpp only): the end of every upload, on the hot path.
+  inline void upload_done(CheckpointRun& run, int32_t s);
   void schedule_ack(CheckpointRun& run, int32_t s, Time at);
   void on_ack(uint32_t slot, int64_t id, int32_t s, uint8_t generation);
   int64_t draw_state(int32_t s);
   int64_t state_upload(int32_t s, int64_t state) const;
 
   Job* job_;
-  CheckpointCoordinatorGateway* coordinator_ = nullptr;
+  CoordinatorGateway coordinator_;
   const Scenario& scenario_;
   // One stream per subtask whose state varies: "state/<operator>/<subtask index>".
   std::vector<sim::RandomStream> state_rng_;
@@ -127,5 +129,11 @@ class TaskExecutor final : public TaskExecutorGateway {
     std::vector<std::pair<Duration, int32_t>> starts;
   } wave_;
 };
+
+inline void TaskGateway::trigger_checkpoint(CheckpointRun& run, Time rpc_arrival) {
+  tasks_->trigger_checkpoint(run, rpc_arrival);
+}
+inline int64_t TaskGateway::abort_checkpoint(CheckpointRun& run) { return tasks_->abort_checkpoint(run); }
+inline int64_t TaskGateway::persisted(const CheckpointRun& run) const { return tasks_->persisted(run); }
 
 }  // namespace ckptsim::model
