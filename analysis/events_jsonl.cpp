@@ -130,6 +130,7 @@ void fields(Line& l, const ev::FailoverStarted& b) {
   l.str("cause", model::to_string(b.cause));
   l.ms("restart_delay", b.restart_delay);
   l.id_or_null("restore_checkpoint", b.restore_checkpoint);
+  l.b("begins_restart", b.begins_restart);
 }
 
 void fields(Line& l, const ev::TasksRunning& b) {

@@ -52,7 +52,7 @@ void BranchFold::on_event(const model::DomainEvent& e) {
           if (b.reason == model::FailureReason::CHECKPOINT_EXPIRED) ++expired_;
           if (CheckpointFate* f = fate_of(b.id)) *f = {b.id, Fate::FAILED, b.reason};
         } else if constexpr (std::is_same_v<T, ev::FailoverStarted>) {
-          ++failovers_;  // as the recorder's metrics.failovers
+          if (b.begins_restart) ++failovers_;  // as the recorder's metrics.failovers
         } else if constexpr (std::is_same_v<T, ev::StepTaken>) {
           steps_.push_back({e.at, b.writer, b.label, b.checkpoint_id, b.interval_read,
                             b.timeout_read, b.torn, b.nested});

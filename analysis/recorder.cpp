@@ -322,6 +322,7 @@ void Recorder::on(const ev::FailureCounted& b, Time at) {
 }
 
 void Recorder::on(const ev::FailoverStarted& b, Time) {
+  if (!b.begins_restart) return;  // restarts begun, as Flink's numRestarts
   ++m_.failovers;
   if (b.cause == model::FailoverCause::jobmanager) ++m_.jobmanager_failovers;
 }

@@ -140,10 +140,13 @@ void TimelineSvg::on_event(const model::DomainEvent& e) {
           for (const auto& f : b.body) label += fmt::format(" {}={}", f.key, f.value);
           mark(b.status == 200 ? patch_ok : patch_rejected, at, std::move(label));
         } else if constexpr (std::is_same_v<T, ev::FailoverStarted>) {
+          // A failure that begins no restart (merged into the pending one, or the job FAILED)
+          // is marked and said so: it is no failover in the metrics.
+          const char* what = b.begins_restart ? "" : b.restart_delay < 0 ? ", job FAILED" : ", merged into the pending restart";
           if (b.cause == model::FailoverCause::jobmanager)
-            mark(jm_failover, at, "JM failover");
+            mark(jm_failover, at, fmt::format("JM failover{}", what));
           else
-            mark(failover, at, fmt::format("failover ({})", model::to_string(b.cause)));
+            mark(failover, at, fmt::format("failover ({}){}", model::to_string(b.cause), what));
         } else if constexpr (std::is_same_v<T, ev::LoadChanged>) {
           std::string label = fmt::format("load {}", b.operator_name);
           if (b.subtask >= 0) label += fmt::format("[{}]", b.subtask);

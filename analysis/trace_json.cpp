@@ -138,8 +138,9 @@ void TraceJsonWriter::on(const ev::PatchAnswered& b, sim::Time at) {
 
 void TraceJsonWriter::on(const ev::FailoverStarted& b, sim::Time at) {
   instant(at, fmt::format("failover ({})", model::to_string(b.cause)),
-          fmt::format(R"({{"cause": "{}", "restart_delay": {}, "restore_checkpoint": {}}})",
-                      model::to_string(b.cause), sim::format_ms(b.restart_delay), b.restore_checkpoint));
+          fmt::format(R"({{"cause": "{}", "restart_delay": {}, "restore_checkpoint": {}, "begins_restart": {}}})",
+                      model::to_string(b.cause), sim::format_ms(b.restart_delay), b.restore_checkpoint,
+                      b.begins_restart));
 }
 
 void TraceJsonWriter::on(const ev::ConfigRead& b, sim::Time at) {

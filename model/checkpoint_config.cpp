@@ -117,19 +117,4 @@ void CheckpointConfig::write_timeout(Duration v) {
   field_written(pending_timeout_);
 }
 
-void CheckpointConfig::reload(bool persist_overrides) {
-  interval_ = submitted_.interval;
-  timeout_ = submitted_.timeout;
-  if (persist_overrides) {
-    if (override_interval_) interval_ = *override_interval_;
-    if (override_timeout_) timeout_ = *override_timeout_;
-  } else {
-    override_interval_.reset();
-    override_timeout_.reset();
-  }
-  torn_pending_ = false;
-  pending_interval_ = pending_timeout_ = false;
-  unwritten_ = 0;
-}
-
 }  // namespace ckptsim::model

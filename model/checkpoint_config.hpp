@@ -53,8 +53,9 @@ class CheckpointConfig {
   void write_timeout(Duration v);
 
   // A JobManager failover: back to the submitted configuration, plus the accepted overrides
-  // when they are persisted. A half-written torn update is settled either way.
-  void reload(bool persist_overrides);
+  // when they are persisted. A half-written torn update is settled either way
+  // (jobmanager_failover.cpp).
+  void reload_after_jobmanager_failover(bool persist_overrides);
 
  private:
   CheckpointingSpec submitted_;

@@ -133,9 +133,6 @@ CheckpointRun& CheckpointCoordinator::acquire_run() {
       CheckpointRun& r = c.pool_[slot];
       if (r.pending && r.finalizing) c.complete(r);
     }));
-    run.wave = sim.new_timer(job_action([slot](Job& job) {
-      job.tasks().on_wave(job.coordinator().pool_[slot]);
-    }));
   }
   return pool_[slot];
 }
@@ -187,7 +184,7 @@ void CheckpointCoordinator::create_pending_checkpoint(
       job.coordinator().on_trigger_done(slot, id);
     }));
   } else {
-    job_->tasks().start(run, now + cp.rpc_latency);
+    tasks_.trigger_checkpoint(run, now + cp.rpc_latency);
   }
   coordinator_step(CoordinatorStep::create, run.id, -1, read.timeout, read.torn);
 }
@@ -208,7 +205,7 @@ void CheckpointCoordinator::on_trigger_done(uint32_t slot, int64_t id) {
   CheckpointRun& run = pool_[slot];
   if (run.id == id && run.pending) {
     run.triggering = false;
-    job_->tasks().start(run, job_->now() + scenario_.checkpointing.rpc_latency);
+    tasks_.trigger_checkpoint(run, job_->now() + scenario_.checkpointing.rpc_latency);
   }
   // An expiry inside the trigger phase ends the pipeline with TRIGGER_CHECKPOINT_FAILURE,
   // which is not counted: nothing more to do.
@@ -217,32 +214,39 @@ void CheckpointCoordinator::on_trigger_done(uint32_t slot, int64_t id) {
 
 // --- acknowledgement, completion, abort -------------------------------------------------
 
-void CheckpointCoordinator::acknowledge(CheckpointRun& run, int32_t s) {
+void CheckpointCoordinator::acknowledge_checkpoint(CheckpointRun& run, int32_t s) {
   if (!run.pending || run.finalizing) return;  // a late ack of an aborted checkpoint
   const Time now = job_->now();
   const SubtaskRun& st = run.subtasks[static_cast<size_t>(s)];
+  // The subtask's full state includes its channel state (in-flight bytes of an unaligned
+  // snapshot), as Flink's OperatorSubtaskState does: it counts in state_size, and a restore
+  // downloads it.
+  const int64_t state_size = st.state_size + st.inflight_size;
   run.latest_ack = now;
   run.acked_checkpointed += st.upload_size;
-  run.acked_state += st.state_size;
+  run.acked_state += state_size;
   run.max_alignment = std::max(run.max_alignment, st.last - st.first);
   run.max_start_delay = std::max(run.max_start_delay, st.first - run.trigger_timestamp);
   run.any_unaligned = run.any_unaligned || st.unaligned;
   job_->emit(events::SubtaskAcknowledged{run.id, s, st.first, st.last, st.snapshot, st.sync_end,
-                                        st.upload_end, now, st.state_size, st.upload_size,
+                                        st.upload_end, now, state_size, st.upload_size,
                                         st.inflight_size, st.unaligned});
   if (--run.acks_remaining == 0) on_all_acknowledged(run);
 }
 
 void CheckpointCoordinator::on_all_acknowledged(CheckpointRun& run) {
   run.tasks_active = false;
+  run.finalizing = true;
+  // Fully acknowledged, it can no longer expire: in Flink completePendingCheckpoint runs under
+  // the coordinator lock from the last acknowledgement on, and the CheckpointCanceller then
+  // finds the PendingCheckpoint disposed. The canceller is disarmed here, so a deadline that
+  // falls inside finalize_latency changes nothing (and rearm() leaves it alone).
+  job_->simulation().cancel(run.canceller);
   const Duration finalize = scenario_.checkpointing.finalize_latency;
-  if (finalize > 0) {
-    run.finalizing = true;
+  if (finalize > 0)
     job_->simulation().arm(run.finalizer, job_->now() + finalize);
-  } else {
-    run.finalizing = true;
+  else
     complete(run);
-  }
 }
 
 void CheckpointCoordinator::remove_pending(CheckpointRun& run) {
@@ -259,7 +263,9 @@ void CheckpointCoordinator::complete(CheckpointRun& run) {
   failure_manager_.on_success(run.id);
   last_completion_ = now;
   restore_ = RestorePoint{run.id, run.trigger_timestamp, run.acked_state, run.processed_at_trigger};
-  const bool rescued = now >= run.original_deadline;
+  // Rescued: it would have expired without a patch, i.e. its last acknowledgement came at or
+  // after the deadline it was created with (finalization cannot expire, so it does not count).
+  const bool rescued = run.latest_ack >= run.original_deadline;
   job_->emit(events::CheckpointCompleted{
       run.id, run.trigger_timestamp, run.latest_ack, run.acked_checkpointed, run.acked_state,
       run.max_alignment, run.max_start_delay,
@@ -277,17 +283,19 @@ void CheckpointCoordinator::complete(CheckpointRun& run) {
 
 bool CheckpointCoordinator::abort(CheckpointRun& run, FailureReason reason,
                                   bool examine_queue_after) {
-  const int64_t persisted = job_->tasks().persisted(run);
+  // The run may be released (its id cleared, its slot reused) before the failure is counted.
+  const int64_t id = run.id;
+  const int64_t persisted = tasks_.persisted(run);
   const double fraction =
       run.total_upload > 0 ? static_cast<double>(persisted) / static_cast<double>(run.total_upload)
                            : 0.0;
   remove_pending(run);
   run.finalizing = false;
   run.aborted = true;
-  const auto verdict = failure_manager_.on_failure(run.id, reason);
+  const auto verdict = failure_manager_.on_failure(id, reason);
   const bool counted = verdict != CheckpointFailureManager::Verdict::ignored;
   job_->emit(events::CheckpointFailed{
-      run.id, reason, run.trigger_timestamp, run.latest_ack, run.acked_checkpointed,
+      id, reason, run.trigger_timestamp, run.latest_ack, run.acked_checkpointed,
       run.acked_state, run.max_alignment, run.max_start_delay,
       run.any_unaligned ? CheckpointType::UNALIGNED_CHECKPOINT : CheckpointType::CHECKPOINT,
       run.timeout, run.deadline, fraction, counted});
@@ -296,22 +304,21 @@ bool CheckpointCoordinator::abort(CheckpointRun& run, FailureReason reason,
   if (run.tasks_active) {
     if (rpc > 0) {
       const uint32_t slot = run.slot;
-      const int64_t id = run.id;
       job_->simulation().after(rpc, job_action([slot, id](Job& job) {
         job.coordinator().notify_tasks_aborted(slot, id);
       }));
     } else {
-      notify_tasks_aborted(run.slot, run.id);
+      notify_tasks_aborted(run.slot, id);
     }
   } else {
-    job_->emit(events::UploadsStopped{run.id, job_->tasks().persisted(run)});
+    job_->emit(events::UploadsStopped{id, tasks_.persisted(run)});
     release_if_unused(run);
   }
   if (counted) {
     const int count = verdict == CheckpointFailureManager::Verdict::trip
                           ? failure_manager_.tolerable() + 1
                           : failure_manager_.count();
-    job_->emit(events::FailureCounted{run.id, count});
+    job_->emit(events::FailureCounted{id, count});
   }
   if (verdict == CheckpointFailureManager::Verdict::trip) {
     // The failover happens at this instant, before the queue is looked at again.
@@ -325,7 +332,7 @@ bool CheckpointCoordinator::abort(CheckpointRun& run, FailureReason reason,
 void CheckpointCoordinator::notify_tasks_aborted(uint32_t slot, int64_t id) {
   CheckpointRun& run = pool_[slot];
   if (run.id != id || !run.tasks_active) return;
-  const int64_t wasted = job_->tasks().stop(run);
+  const int64_t wasted = tasks_.abort_checkpoint(run);
   job_->emit(events::UploadsStopped{id, wasted});
   release_if_unused(run);
 }

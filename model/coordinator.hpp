@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "model/checkpoint_config.hpp"
+#include "model/checkpoint_gateways.hpp"
 #include "model/checkpoint_run.hpp"
 #include "model/failure_manager.hpp"
 #include "model/request_decider.hpp"
@@ -29,22 +30,26 @@ struct RestorePoint {
 
 class CheckpointCoordinator {
  public:
+  // Talks to the tasks only through the gateway it is connected to.
   CheckpointCoordinator(Job& job, const Scenario& scenario);
+  void connect(TaskGateway tasks) { tasks_ = tasks; }
   // A copy belongs to a copy of the job (Job's branch constructor), which rebinds it.
   CheckpointCoordinator(const CheckpointCoordinator&) = default;
   CheckpointCoordinator& operator=(const CheckpointCoordinator&) = delete;
-  void rebind(Job& job) { job_ = &job; }
+  void rebind(Job& job, TaskGateway tasks) {
+    job_ = &job;
+    tasks_ = tasks;
+  }
 
   // Job RUNNING: periodic scheduling starts after a fresh initial delay.
   void start_scheduler();
   // Job no longer RUNNING: the timer stops, pending checkpoints fail
   // CHECKPOINT_COORDINATOR_SUSPEND and queued requests are dropped.
   void stop_scheduler();
-  // A JobManager failover: the configuration is reloaded; a half-done torn update is lost.
-  void reload_configuration(bool persist_overrides);
+  // A JobManager failover: the configuration is reloaded, with or without the persisted
+  // overrides; a half-done torn update is lost (jobmanager_failover.cpp).
+  void on_jobmanager_failover(bool persist_overrides);
 
-  // A subtask's acknowledgement reached the coordinator.
-  void acknowledge(CheckpointRun& run, int32_t subtask);
 
   // --- FLIP-571 (patch_handler.cpp) ---
   // PATCH /jobs/:jobid/checkpoints/configuration: the scripted event with file index `event`.
@@ -75,11 +80,16 @@ class CheckpointCoordinator {
 
   const CheckpointConfig& config() const { return config_; }
   const RestorePoint& restore_point() const { return restore_; }
-  CheckpointRun* run_in_slot(uint32_t slot) { return slot < pool_.size() ? &pool_[slot] : nullptr; }
-  // Frees a run once neither the coordinator nor the tasks need it.
-  void release_if_unused(CheckpointRun& run);
 
  private:
+  // --- the tasks' RPCs, through CoordinatorGateway (checkpoint_gateways.hpp) ---
+  friend class CoordinatorGateway;
+  void acknowledge_checkpoint(CheckpointRun& run, int32_t subtask);
+  CheckpointRun* run_in_slot(uint32_t slot) { return slot < pool_.size() ? &pool_[slot] : nullptr; }
+  CheckpointRun& run(uint32_t slot) { return pool_[slot]; }
+
+  // Frees a run once neither the coordinator nor the tasks need it.
+  void release_if_unused(CheckpointRun& run);
   void on_tick();
   void reschedule_tick(Time when);
   void examine_queue();
@@ -130,6 +140,7 @@ class CheckpointCoordinator {
   void close_window();
 
   Job* job_;
+  TaskGateway tasks_;
   const Scenario& scenario_;
   CheckpointConfig config_;
   CheckpointRequestDecider decider_;
@@ -169,5 +180,13 @@ class CheckpointCoordinator {
   std::optional<ExplorePlan> plan_;
   TurnRecord turns_;
 };
+
+inline void CoordinatorGateway::acknowledge_checkpoint(CheckpointRun& run, int32_t subtask) {
+  coordinator_->acknowledge_checkpoint(run, subtask);
+}
+inline CheckpointRun* CoordinatorGateway::run_in_slot(uint32_t slot) const {
+  return coordinator_->run_in_slot(slot);
+}
+inline CheckpointRun& CoordinatorGateway::run(uint32_t slot) const { return coordinator_->run(slot); }
 
 }  // namespace ckptsim::model

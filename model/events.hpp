@@ -99,9 +99,9 @@ struct SubtaskAcknowledged {
   Time sync_end;         // end of the synchronous phase = start of the async upload
   Time upload_end;       // when the async upload finished (= sync_end with nothing to upload)
   Time ack;              // when the acknowledgement reached the coordinator
-  int64_t state_size;    // full state of this subtask
+  int64_t state_size;    // full state of this subtask, channel state (in-flight bytes) included
   int64_t checkpointed_size;  // bytes uploaded: state x incremental + in-flight bytes
-  int64_t inflight_size;      // of which in-flight (unaligned) bytes
+  int64_t inflight_size;      // of each, the in-flight (unaligned) bytes: the channel state
   bool unaligned;
 };
 
@@ -118,7 +118,7 @@ struct CheckpointCompleted {
   Duration timeout;         // read at creation
   Time original_deadline;   // creation + timeout read at creation
   Time deadline;            // the deadline in force at completion
-  bool rescued;             // completed after original_deadline
+  bool rescued;             // last acknowledgement at or after original_deadline
 };
 
 // A pending checkpoint failed at the coordinator.
@@ -151,11 +151,14 @@ struct FailureCounted {
   int count;
 };
 
-// A failover began (the job is RESTARTING); RUNNING again after `restart_delay`.
+// A failure made the job fail over (it is RESTARTING, or FAILED); RUNNING again after
+// `restart_delay`. Only a failure that begins a restart is a failover in metrics.failovers
+// (Flink's numRestarts): the restart strategy decides it (RestartDecision::begins_restart).
 struct FailoverStarted {
   FailoverCause cause;
-  Duration restart_delay;
+  Duration restart_delay;      // -1: no restart (the job is FAILED)
   int64_t restore_checkpoint;  // -1: restart from the beginning
+  bool begins_restart;         // false when merged into the pending restart, or FAILED
 };
 
 // Every subtask has downloaded its state and deployed: checkpoints can run again.

@@ -29,6 +29,8 @@ Job::Job(const Scenario& scenario, const JobGraph& graph, Observer& observer)
       jobmanager_failure_timer_(sim_.new_timer(
           job_action([](Job& job) { job.on_random_failure(FailoverCause::jobmanager); }))) {
   sim_.set_context(this);
+  tasks_.connect(CoordinatorGateway(coordinator_));
+  coordinator_.connect(TaskGateway(tasks_));
   progress_.set_rates(0, flow_.nominal_input, flow_.catch_up_rate());
 }
 
@@ -36,8 +38,8 @@ Job::Job(const Job& other, Observer& observer) : Job(other) {
   observer_ = &observer;
   sim_.set_context(this);
   storage_.rebind(sim_, *this);
-  tasks_.rebind(*this);
-  coordinator_.rebind(*this);
+  tasks_.rebind(*this, CoordinatorGateway(coordinator_));
+  coordinator_.rebind(*this, TaskGateway(tasks_));
 }
 
 Job::~Job() = default;
@@ -140,24 +142,23 @@ void Job::change_load(const LoadChange& change) {
   flow_ = compute_flow(graph_, loads_, scenario_.network);
   ++flow_version_;
   progress_.set_rates(now(), flow_.nominal_input, flow_.catch_up_rate());
-  std::vector<CheckpointRun*> runs;
-  for (uint32_t slot = 0; CheckpointRun* run = coordinator_.run_in_slot(slot); ++slot)
-    if (run->tasks_active) runs.push_back(run);
-  for (CheckpointRun* run : runs) tasks_.on_flow_change(*run, old);
+  tasks_.on_flow_change(old);
   emit(events::LoadChanged{change.operator_name, change.subtask.value_or(-1),
                            change.rate.value_or(-1), change.capacity.value_or(-1), flow_.throttle});
 }
 
-void Job::on_upload_finished(uint64_t tag) {
-  CheckpointRun* run = coordinator_.run_in_slot(static_cast<uint32_t>(tag >> 32));
-  if (run) tasks_.on_upload_finished(*run, static_cast<int32_t>(tag & 0xFFFFFFFFu));
-}
+void Job::on_upload_finished(uint64_t tag) { tasks_.on_upload_finished(tag); }
 
 void Job::fail_over(FailoverCause cause) {
   if (status_ == JobStatus::FAILED) return;
   const Time now = sim_.now();
   const bool was_stalled = status_ == JobStatus::RESTARTING || !tasks_running_;
-  sim_.cancel(restart_timer_);
+  const RestartDecision decision = restart_.on_failure(now);
+  // A failure merged into the pending restart (exponential-delay) leaves it where it is;
+  // every other failure (re)schedules the restart from now.
+  const bool keep_restart = decision.restart && !decision.new_attempt &&
+                            status_ == JobStatus::RESTARTING && sim_.armed(restart_timer_);
+  if (!keep_restart) sim_.cancel(restart_timer_);
   sim_.cancel(recovery_timer_);
   const RestorePoint& restore = coordinator_.restore_point();
   // The position rewinds to what the restored checkpoint had processed at its trigger.
@@ -165,23 +166,25 @@ void Job::fail_over(FailoverCause cause) {
   if (!was_stalled) progress_.stall(now);
   tasks_running_ = false;
 
-  const std::optional<Duration> delay = restart_.on_failure(now);
-  emit(events::FailoverStarted{cause, delay.value_or(-1), restore.id});
+  emit(events::FailoverStarted{cause, decision.restart ? decision.delay : -1, restore.id,
+                               decision.begins_restart()});
   if (status_ != JobStatus::RESTARTING) {
     status_ = JobStatus::RESTARTING;
     emit(events::JobStatusChanged{JobStatus::RESTARTING});
   }
   coordinator_.stop_scheduler();
+  // A JobManager failover also reloads the coordinator's configuration (jobmanager_failover.cpp).
   if (cause == FailoverCause::jobmanager)
-    coordinator_.reload_configuration(scenario_.config.persist_overrides);
-  if (!delay) {
+    coordinator_.on_jobmanager_failover(scenario_.config.persist_overrides);
+  if (!decision.restart) {
     status_ = JobStatus::FAILED;
     emit(events::JobStatusChanged{JobStatus::FAILED});
     sim_.cancel(task_failure_timer_);
     sim_.cancel(jobmanager_failure_timer_);
     return;
   }
-  sim_.arm(restart_timer_, now + *delay);
+  if (!keep_restart)
+    sim_.arm(restart_timer_, decision.delay > sim::kNever - now ? sim::kNever : now + decision.delay);
 }
 
 void Job::on_restart() {

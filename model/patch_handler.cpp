@@ -123,6 +123,7 @@ void CheckpointCoordinator::rearm() {
                            [this, id](uint32_t slot) { return pool_[slot].id == id; });
     if (it == pending_.end()) continue;  // gone meanwhile (an expiry tripped a failover)
     CheckpointRun& run = pool_[*it];
+    if (run.finalizing) continue;  // fully acknowledged: no canceller left to re-arm
     const Time old = run.deadline;
     run.deadline = saturating_add(run.trigger_timestamp, timeout);
     job_->emit(events::CheckpointRearmed{id, old, run.deadline});
@@ -149,12 +150,6 @@ void CheckpointCoordinator::reschedule(IntervalPolicy policy) {
       reschedule_tick(saturating_add(last_tick_, base));
       break;
   }
-}
-
-void CheckpointCoordinator::reload_configuration(bool persist_overrides) {
-  for (Update& u : updates_) u.lost = true;
-  config_.reload(persist_overrides);
-  job_->emit(events::ConfigReloaded{config_.interval(), config_.timeout(), persist_overrides});
 }
 
 // --- the window of an interleaved update ----------------------------------------------------

@@ -1,7 +1,6 @@
 #include "model/restart_strategy.hpp"
 
 #include <algorithm>
-#include <cmath>
 #include <utility>
 
 namespace ckptsim::model {
@@ -11,58 +10,70 @@ RestartStrategy::RestartStrategy(const RestartStrategySpec& spec, sim::RandomStr
 
 namespace {
 
-// backoff x multiplier in whole microseconds, rounded to nearest (half away from zero), capped
-// at `cap` before converting so that the product never overflows.
-Duration grow(Duration backoff, double multiplier, Duration cap) {
-  const double product = static_cast<double>(backoff) * multiplier;
-  if (!(product < static_cast<double>(cap))) return cap;  // also catches NaN
-  const Duration rounded = static_cast<Duration>(std::llround(product));
-  return std::min(rounded, cap);
-}
+// The backoff in whole milliseconds saturates here (about 35,700 years), so that b + j and
+// its microseconds stay far inside int64 (Flink's long arithmetic would wrap instead).
+constexpr int64_t kBackoffCapMs = int64_t{1} << 50;
+// multiplier^n stops growing here: initial x multiplier^n is then past the cap anyway, and
+// the product stays finite (no infinity, and no NaN for an initial backoff of 0).
+constexpr double kPowerCap = 1e300;
+
+Time add_saturating(Time t, Duration d) { return d > sim::kNever - t ? sim::kNever : t + d; }
 
 }  // namespace
 
-std::optional<Duration> RestartStrategy::on_failure(Time now) {
+RestartDecision RestartStrategy::on_failure(Time now) {
   using Type = RestartStrategySpec::Type;
   switch (spec_.type) {
     case Type::none:
-      return std::nullopt;
+      return {};
 
     case Type::fixed_delay: {
-      // Flink's FixedDelayRestartBackoffTimeStrategy: restart while failures <= attempts, i.e.
-      // while fewer than `attempts` restarts have happened.
+      // Flink's FixedDelayRestartBackoffTimeStrategy: every failure is an attempt (one while a
+      // restart is pending too, which starts the delay again); restart while attempts <= max,
+      // i.e. while fewer than `attempts` restarts have happened.
       const int64_t attempts = spec_.attempts.value_or(1);
-      if (restarts_ >= attempts) return std::nullopt;
+      if (restarts_ >= attempts) return {false, true, 0};
       ++restarts_;
-      return spec_.delay;
+      return {true, true, spec_.delay};
     }
 
     case Type::exponential_delay: {
-      // The first failure, or a failure after a quiet spell of reset threshold + the current
-      // backoff, starts again from the initial backoff (and a fresh attempt budget).
-      const bool first = last_failure_ < 0;
-      if (first || now - last_failure_ >= spec_.reset_backoff_threshold + backoff_) {
-        backoff_ = spec_.initial_backoff;
-        failures_since_reset_ = 0;
-      } else {
-        backoff_ = grow(backoff_, spec_.multiplier, spec_.max_backoff);
+      // Flink 1.19+ ExponentialDelayRestartBackoffTimeStrategy.notifyFailure. A failure while a
+      // restart is pending (now <= its time) is merged into that attempt: no attempt is
+      // counted, and the restart keeps its time (getBackoffTime: the time left to it).
+      if (restarted_ && now <= next_restart_) return {true, false, next_restart_ - now};
+      // The reset compares now with the previous restart time (not the previous failure).
+      if (!restarted_ || now - next_restart_ >= spec_.reset_backoff_threshold) {
+        attempt_ = 0;
+        power_ = 1;
       }
-      last_failure_ = now;
-      ++failures_since_reset_;
-      if (spec_.attempts && failures_since_reset_ > *spec_.attempts) return std::nullopt;
-
-      // Jitter: uniform whole microseconds in [-J, +J], J = floor(jitter x backoff), jitter
-      // taken in [0, 1] as Flink validates it. Not stored in the backoff (Flink 1.12-1.18).
-      const auto j = static_cast<Duration>(
-          std::floor(std::clamp(spec_.jitter, 0.0, 1.0) * static_cast<double>(backoff_)));
-      Duration delay = backoff_;
-      if (j > 0) delay += jitter_.uniform_int(-j, j);
-      delay = std::clamp<Duration>(delay, 0, spec_.max_backoff);
+      const Duration delay = exponential_backoff();
+      restarted_ = true;
+      next_restart_ = add_saturating(now, delay);
+      ++attempt_;
+      if (power_ < kPowerCap) power_ *= spec_.multiplier;
+      // canRestart: currentRestartAttempt <= attemptsBeforeResetBackoff.
+      if (spec_.attempts && attempt_ > *spec_.attempts) return {false, true, 0};
       ++restarts_;
-      return delay;
+      return {true, true, delay};
     }
   }
-  return std::nullopt;
+  return {};
+}
+
+// calculateActualBackoffTime for attempt n: max(initial, min(b + j, max)), where
+// b = (long) (initial_ms x multiplier^n), whole milliseconds truncated, and j is uniform in
+// whole milliseconds over [-(long) (b x jitter), +(long) (b x jitter)] (stream restart/jitter;
+// no draw when that bound is 0). initial and max keep their microseconds: the same as Flink's
+// for the whole-millisecond values it accepts.
+Duration RestartStrategy::exponential_backoff() {
+  const double scaled = static_cast<double>(spec_.initial_backoff) / 1000.0 * power_;
+  const int64_t b = scaled < static_cast<double>(kBackoffCapMs) ? static_cast<int64_t>(scaled) : kBackoffCapMs;
+  int64_t j = 0;
+  const auto offset = static_cast<int64_t>(static_cast<double>(b) * std::clamp(spec_.jitter, 0.0, 1.0));
+  if (offset > 0) j = jitter_.uniform_int(-offset, offset);
+  const Duration jittered = std::min((b + j) * sim::kMillisecond, spec_.max_backoff);
+  return std::max(spec_.initial_backoff, jittered);
 }
 
 }  // namespace ckptsim::model

@@ -74,6 +74,28 @@ inline Scenario chain(double state = 100 * MB) {
   return s;
 }
 
+// The worked example backpressured: src 10 MB/s -> agg 5 MB/s, θ = 0.5; the channel is full
+// (1 MB) and drains at 5 MB/s, so an aligned barrier arrives 200 ms + 1 ms after the trigger.
+inline Scenario backpressured_chain() {
+  Scenario s = chain(100 * MB);
+  s.operators[0].rate = 10 * MB;
+  s.operators[1].capacity = 5 * MB;
+  s.network.buffer_per_channel = 1000000;
+  return s;
+}
+
+// The worked example with a tick every 10 s, a task failure at 15 s (fixed delay 10 s), a
+// 2 s download (100 MB at 50 MB/s) and a 3 s deploy; 60 s long.
+inline Scenario failover_chain() {
+  Scenario s = chain(100 * MB);
+  s.checkpointing.interval = 10 * kSecond;
+  s.recovery.download_bandwidth = 50 * MB;
+  s.recovery.deploy = 3 * kSecond;
+  s.duration = 60 * kSecond;
+  s.events.push_back(ScriptedEvent{15 * kSecond, FailureKind::task, {}});
+  return s;
+}
+
 inline Collector run(const Scenario& s) {
   Collector c;
   run_scenario(s, c);

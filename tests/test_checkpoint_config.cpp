@@ -1,3 +1,5 @@
+// Pins model/checkpoint_config.cpp: PATCH body validation and the visible configuration cells
+// through atomic and torn updates.
 #define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
 #include <doctest/doctest.h>
 
@@ -224,59 +226,3 @@ TEST_CASE("writing the same field twice does not close the torn window") {
   CHECK_FALSE(c.read().torn);
 }
 
-TEST_CASE("reload with persisted overrides") {
-  CheckpointConfig c(spec());
-  c.begin_update(20 * kMinute, std::nullopt, false);
-  c.write_interval(20 * kMinute);
-  c.begin_update(std::nullopt, 30 * kMinute, false);  // overrides accumulate per field
-  c.write_timeout(30 * kMinute);
-  c.reload(true);
-  CHECK(c.interval() == 20 * kMinute);
-  CHECK(c.timeout() == 30 * kMinute);
-  CHECK(c.override_interval() == 20 * kMinute);
-  CHECK(c.override_timeout() == 30 * kMinute);
-  CHECK_FALSE(c.read().torn);
-}
-
-TEST_CASE("reload settles a half-written torn update") {
-  CheckpointConfig c(spec());
-  c.begin_update(20 * kMinute, 30 * kMinute, true);
-  c.write_interval(20 * kMinute);
-  REQUIRE(c.read().torn);
-  c.reload(true);
-  auto r = c.read();
-  CHECK_FALSE(r.torn);
-  CHECK(r.interval == 20 * kMinute);
-  CHECK(r.timeout == 30 * kMinute);  // the persisted override, though never written
-
-  CheckpointConfig d(spec());
-  d.begin_update(20 * kMinute, 30 * kMinute, true);
-  d.write_timeout(30 * kMinute);
-  d.reload(false);
-  r = d.read();
-  CHECK_FALSE(r.torn);
-  CHECK(r.interval == 5 * kMinute);
-  CHECK(r.timeout == 10 * kMinute);
-}
-
-TEST_CASE("reload without persistence: back to the submitted values, overrides forgotten") {
-  CheckpointConfig c(spec());
-  c.begin_update(20 * kMinute, 30 * kMinute, false);
-  c.write_interval(20 * kMinute);
-  c.write_timeout(30 * kMinute);
-  c.reload(false);
-  CHECK(c.interval() == 5 * kMinute);
-  CHECK(c.timeout() == 10 * kMinute);
-  CHECK_FALSE(c.override_interval().has_value());
-  CHECK_FALSE(c.override_timeout().has_value());
-  // A later persisted reload does not bring the forgotten overrides back.
-  c.reload(true);
-  CHECK(c.interval() == 5 * kMinute);
-  CHECK(c.timeout() == 10 * kMinute);
-  // Only new overrides after the reload persist.
-  c.begin_update(std::nullopt, 15 * kMinute, false);
-  c.write_timeout(15 * kMinute);
-  c.reload(true);
-  CHECK(c.interval() == 5 * kMinute);
-  CHECK(c.timeout() == 15 * kMinute);
-}

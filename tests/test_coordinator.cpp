@@ -1,4 +1,6 @@
-// The coordinator rules of SPEC section 4, each pinned by a small hand-computed scenario.
+// Pins model/coordinator.cpp: the coordinator rules of SPEC section 4 (requests, pending
+// checkpoints, completion, expiry, the failure manager's trip), each on a small hand-computed
+// scenario.
 #define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
 #include <doctest/doctest.h>
 
@@ -22,64 +24,6 @@ TEST_CASE("SPEC worked example: a checkpoint created at t completes at t + 1 ms 
   CHECK_FALSE(done[0].second.rescued);
 }
 
-TEST_CASE("the worked example costs one kernel event per state change") {
-  SUBCASE("no RPC latency: the tick, the source's start, agg's barrier, the end of its upload") {
-    // The source starts in an event after the tick's step and acknowledges in it; agg
-    // acknowledges in the step that ends its upload; a lone upload's end of latency is not an
-    // event either.
-    Scenario s = chain();
-    s.storage.latency = 50 * kMillisecond;
-    Collector c = run(s);
-    CHECK(c.ended(1) == 1051 * kMillisecond);
-    CHECK(c.count<events::SubtaskAcknowledged>() == 2);
-    CHECK(c.finished().events_run == 4);
-  }
-  SUBCASE("an RPC latency of 5 ms: each acknowledgement is an event") {
-    // Source reached at 5 ms, acks at 10 ms; agg's barrier at 6 ms, upload to 1006 ms, ack at
-    // 1011 ms: tick, source start, source ack, agg start, upload end, agg ack.
-    Scenario s = chain();
-    s.checkpointing.rpc_latency = 5 * kMillisecond;
-    Collector c = run(s);
-    CHECK(c.ended(1) == 1011 * kMillisecond);
-    auto acks = c.all<events::SubtaskAcknowledged>();
-    REQUIRE(acks.size() == 2);
-    CHECK(acks[0].first == 10 * kMillisecond);
-    CHECK(acks[1].first == 1011 * kMillisecond);
-    CHECK(c.finished().events_run == 6);
-  }
-}
-
-TEST_CASE("nothing to upload and no latency: each checkpoint completes at its trigger, after it") {
-  // No state, no network latency: every subtask snapshots and acknowledges at the trigger
-  // instant, in one event after the coordinator's triggering step (as in Flink, where the tasks
-  // act on the trigger RPC after that step). Two events per checkpoint: the tick, the wave.
-  Scenario s = chain(0);
-  s.network.latency = 0;
-  s.checkpointing.interval = 10 * kSecond;
-  s.duration = 60 * kSecond;
-  Collector c = run(s);
-  auto done = c.all<events::CheckpointCompleted>();
-  REQUIRE(done.size() == 6);
-  for (size_t i = 0; i < done.size(); ++i) {
-    CAPTURE(i);
-    const Time t = static_cast<Time>(i) * 10 * kSecond;
-    CHECK(done[i].first == t);
-    CHECK(done[i].second.id == static_cast<int64_t>(i) + 1);
-    CHECK(done[i].second.trigger_timestamp == t);
-  }
-  // The tick, created, both acknowledgements, completed: in that order at each tick. The
-  // triggering step (the tick, then the creation) ends before the tasks act.
-  std::vector<size_t> kinds;
-  for (const auto& e : c.events)
-    if (e.at == 20 * kSecond) kinds.push_back(e.body.index());
-  CHECK(std::count(kinds.begin(), kinds.end(), EventBody(events::SubtaskAcknowledged{}).index()) == 2);
-  const auto pos = [&](size_t kind) { return std::find(kinds.begin(), kinds.end(), kind) - kinds.begin(); };
-  CHECK(pos(EventBody(events::PeriodicTick{}).index()) < pos(EventBody(events::CheckpointCreated{}).index()));
-  CHECK(pos(EventBody(events::CheckpointCreated{}).index()) < pos(EventBody(events::SubtaskAcknowledged{}).index()));
-  CHECK(pos(EventBody(events::SubtaskAcknowledged{}).index()) < pos(EventBody(events::CheckpointCompleted{}).index()));
-  CHECK(c.finished().events_run == 12);
-}
-
 // The tasks act on a trigger after the coordinator's triggering step, as in Flink: here the
 // trigger phase of checkpoint 1 ends at 15 ms with a request queued, and the coordinator runs
 // that request (max_concurrent 2) before checkpoint 1's stateless subtasks acknowledge, so
@@ -97,34 +41,6 @@ TEST_CASE("a queued request runs at the end of a trigger phase, before that trig
   CHECK(c.ended(1) == 15 * kMillisecond);
   CHECK(c.created(2) == 15 * kMillisecond);
   CHECK(c.count<events::RequestDropped>() == 0);
-}
-
-// Ties: an acknowledgement with no RPC latency is handled in the step that ends its upload. Here
-// checkpoint 2's upload ends at 25.001 s, the instant a PATCH (at 21 s) moved checkpoint 1's
-// deadline to; the upload's end was scheduled first (at 20 s), so checkpoint 2 completes and
-// subsumes checkpoint 1 before its canceller runs.
-TEST_CASE("an upload ending at another checkpoint's deadline: its ack comes in the upload's step") {
-  Scenario s = chain(500 * MB);
-  s.duration = 60 * kSecond;
-  s.checkpointing.interval = 10 * kSecond;
-  s.checkpointing.initial_delay = 10 * kSecond;
-  s.checkpointing.timeout = 100 * kSecond;
-  s.checkpointing.max_concurrent = 2;
-  s.checkpointing.tolerable_failed_checkpoints = 0;
-  s.storage.latency = 1000 * kSecond;  // checkpoint 1 (10 s) stays in its latency phase
-  s.events.push_back(ScriptedEvent{15 * kSecond, StorageChange{std::nullopt, std::nullopt, 0}, {}});
-  s.events.push_back(
-      ScriptedEvent{21 * kSecond, patch_body({{"checkpointTimeout", "15001000us", true}}), {}});
-  const Collector c = run(s);
-  auto done = c.all<events::CheckpointCompleted>();
-  REQUIRE_FALSE(done.empty());
-  CHECK(done[0].second.id == 2);
-  CHECK(done[0].first == 25'001'000);
-  auto failed = c.all<events::CheckpointFailed>();
-  REQUIRE_FALSE(failed.empty());
-  CHECK(failed[0].second.id == 1);
-  CHECK(failed[0].second.reason == FailureReason::CHECKPOINT_SUBSUMED);
-  CHECK(c.count<events::FailoverStarted>() == 0);
 }
 
 TEST_CASE("requests pile up during a long checkpoint and then start back to back") {
@@ -184,6 +100,9 @@ TEST_CASE("the (N+1)-th counted expiry trips a failover; requests fail until tas
   // The trip cleared the counter: checkpoint 4 (17 s) expires at 18 s and counts 1 again.
   CHECK(counted[3].first == 18 * kSecond);
   CHECK(counted[3].second.count == 1);
+  // Each carries its checkpoint's id (the expired run is released before the failure is
+  // counted: the id must not be read from it then).
+  for (size_t i = 0; i < counted.size(); ++i) CHECK(counted[i].second.id == static_cast<int64_t>(i) + 1);
   auto failovers = c.all<events::FailoverStarted>();
   REQUIRE(failovers.size() == 1);
   CHECK(failovers[0].first == 5 * kSecond);
@@ -202,170 +121,6 @@ TEST_CASE("the (N+1)-th counted expiry trips a failover; requests fail until tas
   }
 }
 
-TEST_CASE("failover timeline: restart delay, then download + deploy, then a fresh initial delay") {
-  Scenario s = chain(100 * MB);
-  s.checkpointing.interval = 10 * kSecond;
-  s.recovery.download_bandwidth = 50 * MB;  // 2 s for 100 MB
-  s.recovery.deploy = 3 * kSecond;
-  s.duration = 60 * kSecond;
-  s.events.push_back(ScriptedEvent{15 * kSecond, FailureKind::task, {}});
-  Collector c = run(s);
-  CHECK(c.ended(1) == 1001 * kMillisecond);
-  CHECK(c.ended(2) == 11001 * kMillisecond);
-  auto status = c.all<events::JobStatusChanged>();
-  REQUIRE(status.size() == 3);
-  CHECK(status[1].first == 15 * kSecond);
-  CHECK(status[1].second.status == JobStatus::RESTARTING);
-  CHECK(status[2].first == 25 * kSecond);
-  CHECK(status[2].second.status == JobStatus::RUNNING);
-  auto running = c.all<events::TasksRunning>();
-  REQUIRE(running.size() == 1);
-  CHECK(running[0].first == 30 * kSecond);
-  CHECK(running[0].second.download == 2 * kSecond);
-  auto failovers = c.all<events::FailoverStarted>();
-  CHECK(failovers[0].second.restore_checkpoint == 2);
-  CHECK(failovers[0].second.restart_delay == 10 * kSecond);
-  CHECK(c.created(3) == 35 * kSecond);
-  // Position: 15 MB processed at the failure, 10 MB at checkpoint 2's trigger.
-  const auto& fin = c.finished();
-  CHECK(fin.replayed_bytes == 5000000);
-  CHECK(fin.replayed_time == 5 * kSecond);
-  CHECK(fin.max_lag_bytes == 20000000);  // 30 s arrived - 10 MB restored, at 30 s
-  CHECK(fin.max_lag == 20 * kSecond);
-  CHECK(fin.final_lag_bytes == 0);  // unlimited capacity catches up at once
-}
-
-TEST_CASE("a failover during a restart restarts the restart; none ends FAILED") {
-  Scenario s = chain(1 * MB);
-  s.checkpointing.interval = 10 * kSecond;
-  s.duration = 60 * kSecond;
-  s.events.push_back(ScriptedEvent{5 * kSecond, FailureKind::task, {}});
-  s.events.push_back(ScriptedEvent{8 * kSecond, FailureKind::task, {}});
-  Collector c = run(s);
-  auto status = c.all<events::JobStatusChanged>();
-  REQUIRE(status.size() == 3);
-  CHECK(status[2].first == 18 * kSecond);  // 8 s + 10 s
-  CHECK(c.count<events::FailoverStarted>() == 2);
-
-  s.restart_strategy.type = RestartStrategySpec::Type::none;
-  Collector d = run(s);
-  CHECK(d.all<events::JobStatusChanged>().back().second.status == JobStatus::FAILED);
-  CHECK(d.finished().job_status == JobStatus::FAILED);
-  CHECK(d.count<events::PeriodicTick>() == 1);  // the tick at 0 only
-}
-
-TEST_CASE("aligned barriers wait behind backlogs; unaligned ones overtake and persist them") {
-  // src 10 MB/s -> agg 5 MB/s: θ = 0.5, the channel is full (1 MB) and drains at 5 MB/s.
-  Scenario s = chain(100 * MB);
-  s.operators[0].rate = 10 * MB;
-  s.operators[1].capacity = 5 * MB;
-  s.network.buffer_per_channel = 1000000;
-  SUBCASE("aligned: 1 MB at 5 MB/s = 200 ms + 1 ms latency") {
-    Collector c = run(s);
-    auto done = c.all<events::CheckpointCompleted>();
-    REQUIRE(done.size() == 1);
-    CHECK(done[0].second.start_delay == 201 * kMillisecond);
-    CHECK(done[0].first == 1201 * kMillisecond);
-    CHECK(done[0].second.type == CheckpointType::CHECKPOINT);
-  }
-  SUBCASE("unaligned: the barrier overtakes, the source persists its 1 MB output backlog") {
-    s.checkpointing.unaligned_checkpoints = true;
-    Collector c = run(s);
-    auto done = c.all<events::CheckpointCompleted>();
-    REQUIRE(done.size() == 1);
-    CHECK(done[0].second.start_delay == 1 * kMillisecond);
-    CHECK(done[0].second.checkpointed_size == 101000000);
-    CHECK(done[0].second.type == CheckpointType::UNALIGNED_CHECKPOINT);
-    // 0-1 ms: the source alone (0.1 MB); then 50 MB/s each: the source's last 0.9 MB ends at
-    // 19 ms; agg has 0.9 MB by then, its last 99.1 MB at 100 MB/s end at 1010 ms.
-    CHECK(done[0].first == 1010 * kMillisecond);
-  }
-}
-
-TEST_CASE("aligned-checkpoint timeout, measured from the trigger, switches to unaligned") {
-  // s1 (1 MB/s) and s2 (10 MB/s) -> agg (5.5 MB/s): θ = 0.5; both input channels are full
-  // (1 MB each) and drain at 0.5 MB/s and 5 MB/s: barriers arrive at 2001 ms and 201 ms.
-  Scenario s = chain(100 * MB);
-  OperatorSpec s2 = s.operators[0];
-  s2.name = "src2";
-  s2.rate = 10 * MB;
-  s.operators.insert(s.operators.begin() + 1, s2);
-  s.operators[2].capacity = 5.5 * MB;
-  s.edges.push_back(EdgeSpec{"src2", "agg", Partitioning::forward, {}});
-  s.network.buffer_per_channel = 1000000;
-  SUBCASE("aligned") {
-    Collector c = run(s);
-    auto acks = c.all<events::SubtaskAcknowledged>();
-    auto done = c.all<events::CheckpointCompleted>();
-    REQUIRE(done.size() == 1);
-    CHECK(done[0].second.alignment_duration == 1800 * kMillisecond);
-    CHECK(done[0].second.start_delay == 201 * kMillisecond);
-    CHECK(done[0].first == 3001 * kMillisecond);
-  }
-  SUBCASE("timeout 500 ms: agg switches at 500 ms and persists 0.75 MB still ahead on s1") {
-    s.checkpointing.unaligned_checkpoints = true;
-    s.checkpointing.aligned_checkpoint_timeout = 500 * kMillisecond;
-    Collector c = run(s);
-    const events::SubtaskAcknowledged* agg = nullptr;
-    auto acks = c.all<events::SubtaskAcknowledged>();
-    for (const auto& [t, a] : acks)
-      if (a.subtask == 2) agg = &a;
-    REQUIRE(agg != nullptr);
-    CHECK(agg->snapshot == 500 * kMillisecond);
-    CHECK(agg->unaligned);
-    CHECK(agg->inflight_size == 750000);
-    CHECK(agg->upload_end == 1507500);  // 100.75 MB from 500 ms at 100 MB/s
-    auto done = c.all<events::CheckpointCompleted>();
-    REQUIRE(done.size() == 1);
-    CHECK(done[0].second.type == CheckpointType::UNALIGNED_CHECKPOINT);
-    CHECK(done[0].first == 2001 * kMillisecond);  // an unaligned subtask still waits for all barriers
-  }
-}
-
-TEST_CASE("every checkpoint's wave follows the flow it is planned under (a replayed wave too)") {
-  // src 10 MB/s -> agg 5 MB/s, a full 1 MB channel: the barrier needs 200 ms + 1 ms. At 35 s
-  // agg's capacity drops to 2.5 MB/s: 400 ms + 1 ms from the checkpoint of 40 s on; at 65 s it
-  // returns to 5 MB/s. A tick every 10 s from 0, 100 MB of state at 100 MB/s.
-  Scenario s = chain(100 * MB);
-  s.operators[0].rate = 10 * MB;
-  s.operators[1].capacity = 5 * MB;
-  s.network.buffer_per_channel = 1000000;
-  s.checkpointing.interval = 10 * kSecond;
-  s.duration = 95 * kSecond;
-  s.events.push_back(ScriptedEvent{35 * kSecond, LoadChange{"agg", {}, 2.5 * MB, {}}, {}});
-  s.events.push_back(ScriptedEvent{65 * kSecond, LoadChange{"agg", {}, 5 * MB, {}}, {}});
-  Collector c = run(s);
-  auto done = c.all<events::CheckpointCompleted>();
-  REQUIRE(done.size() == 10);
-  for (const auto& [at, e] : done) {
-    CAPTURE(e.id);
-    const bool slow = e.trigger_timestamp >= 40 * kSecond && e.trigger_timestamp <= 60 * kSecond;
-    const Duration delay = (slow ? 401 : 201) * kMillisecond;
-    CHECK(e.start_delay == delay);
-    CHECK(at == e.trigger_timestamp + delay + kSecond);
-  }
-}
-
-TEST_CASE("a capacity drop mid-transit re-times the barrier; capacity 0 stalls it") {
-  Scenario s = chain(0);
-  s.operators[0].rate = 10 * MB;
-  s.operators[1].capacity = 5 * MB;
-  s.network.buffer_per_channel = 1000000;
-  s.network.latency = 0;
-  s.duration = 10 * kSecond;
-  SUBCASE("5 -> 2.5 MB/s at 100 ms: 0.5 MB drained, the other 0.5 MB takes 200 ms more") {
-    s.events.push_back(ScriptedEvent{100 * kMillisecond, LoadChange{"agg", {}, 2.5 * MB, {}}, {}});
-    Collector c = run(s);
-    CHECK(c.ended(1) == 300 * kMillisecond);
-  }
-  SUBCASE("capacity 0 at 100 ms stalls the barrier until 1 s, then 5 MB/s again") {
-    s.events.push_back(ScriptedEvent{100 * kMillisecond, LoadChange{"agg", {}, 0.0, {}}, {}});
-    s.events.push_back(ScriptedEvent{1 * kSecond, LoadChange{"agg", {}, 5 * MB, {}}, {}});
-    Collector c = run(s);
-    CHECK(c.ended(1) == 1100 * kMillisecond);
-  }
-}
-
 TEST_CASE("a storage bandwidth drop mid-upload stretches the upload exactly") {
   Scenario s = chain(100 * MB);
   s.network.latency = 0;
@@ -373,6 +128,28 @@ TEST_CASE("a storage bandwidth drop mid-upload stretches the upload exactly") {
   s.events.push_back(ScriptedEvent{500 * kMillisecond, StorageChange{25 * MB, {}, {}}, {}});
   Collector c = run(s);
   CHECK(c.ended(1) == 2500 * kMillisecond);
+}
+
+TEST_CASE("channel state counts in state_size too, as in checkpointed_size") {
+  // backpressured_chain, unaligned: the source's barrier overtakes its 1 MB output backlog,
+  // which the source uploads as channel state (test_tasks.cpp); agg uploads its 100 MB. The
+  // channel state is part of the subtask's state (Flink's OperatorSubtaskState).
+  Scenario s = backpressured_chain();
+  s.checkpointing.unaligned_checkpoints = true;
+  SUBCASE("full checkpoints") {
+    Collector c = run(s);
+    auto done = c.all<events::CheckpointCompleted>();
+    REQUIRE(done.size() == 1);
+    CHECK(done[0].second.state_size == 101000000);
+  }
+  SUBCASE("incremental 0.5: the channel state counts whole in both sizes") {
+    s.operators[1].incremental = 0.5;
+    Collector c = run(s);
+    auto done = c.all<events::CheckpointCompleted>();
+    REQUIRE(done.size() == 1);
+    CHECK(done[0].second.checkpointed_size == 51000000);  // 50 MB of agg's state + 1 MB
+    CHECK(done[0].second.state_size == 101000000);        // 100 MB + 1 MB
+  }
 }
 
 TEST_CASE("trigger, RPC and finalize latencies: created at 0, complete at 1041 ms") {
@@ -388,6 +165,77 @@ TEST_CASE("trigger, RPC and finalize latencies: created at 0, complete at 1041 m
   // upload 16 ms .. 1016 ms, ack reaches the coordinator at 1021 ms, finalize until 1041 ms.
   CHECK(done[0].second.latest_ack_timestamp == 1021 * kMillisecond);
   CHECK(done[0].first == 1041 * kMillisecond);
+}
+
+TEST_CASE("a fully acknowledged checkpoint cannot expire: its deadline inside finalization") {
+  // The worked example with finalize_latency 20 ms: the last acknowledgement reaches the
+  // coordinator at 1001 ms, completion at 1021 ms. A timeout of 1010 ms puts the deadline
+  // inside finalization: the canceller was disarmed at 1001 ms, so checkpoint 1 completes at
+  // 1021 ms, nothing is counted (tolerable 0 would have failed the job over at 1010 ms) and nothing is wasted.
+  Scenario s = chain(100 * MB);
+  s.checkpointing.finalize_latency = 20 * kMillisecond;
+  s.checkpointing.timeout = 1010 * kMillisecond;
+  s.checkpointing.tolerable_failed_checkpoints = 0;
+  SUBCASE("no patch") {
+    const Collector c = run(s);
+    auto done = c.all<events::CheckpointCompleted>();
+    REQUIRE(done.size() == 1);
+    CHECK(done[0].first == 1021 * kMillisecond);
+    CHECK(done[0].second.latest_ack_timestamp == 1001 * kMillisecond);
+    CHECK(done[0].second.deadline == 1010 * kMillisecond);
+    CHECK(c.count<events::CheckpointFailed>() == 0);
+    CHECK(c.count<events::FailureCounted>() == 0);
+    CHECK(c.count<events::FailoverStarted>() == 0);
+    CHECK(c.count<events::UploadsStopped>() == 0);
+  }
+  SUBCASE("a timeout PATCH during finalization re-arms nothing, shorter or longer") {
+    // At 1005 ms a 15 ms timeout would put the deadline at 15 ms (past: expire at once), a
+    // 1 min timeout at 60 s: neither applies to a finalizing checkpoint, whose deadline stays
+    // 1010 ms. Later checkpoints read the new timeout (none starts before the end here).
+    for (const char* value : {"15", "1min"}) {
+      CAPTURE(value);
+      Scenario p = s;
+      p.events.push_back(
+          ScriptedEvent{1005 * kMillisecond, patch_body({{"checkpointTimeout", value, true}}), {}});
+      const Collector c = run(p);
+      CHECK(c.count<events::CheckpointRearmed>() == 0);
+      auto done = c.all<events::CheckpointCompleted>();
+      REQUIRE(done.size() == 1);
+      CHECK(done[0].first == 1021 * kMillisecond);
+      CHECK(done[0].second.deadline == 1010 * kMillisecond);
+      CHECK(c.count<events::CheckpointFailed>() == 0);
+    }
+  }
+}
+
+TEST_CASE("rescued: completed, with its last acknowledgement at or after its first deadline") {
+  // The worked example (last ack at 1001 ms) with finalize_latency 20 ms (completion 1021 ms).
+  Scenario s = chain(100 * MB);
+  s.checkpointing.finalize_latency = 20 * kMillisecond;
+  const auto rescued = [](const Scenario& x) {
+    const Collector c = run(x);
+    auto done = c.all<events::CheckpointCompleted>();
+    REQUIRE(done.size() == 1);
+    return done[0].second.rescued;
+  };
+  SUBCASE("deadline 1010 ms, inside finalization: completes after it, but was never rescued") {
+    s.checkpointing.timeout = 1010 * kMillisecond;
+    CHECK_FALSE(rescued(s));
+  }
+  SUBCASE("deadline 1001 ms, the last ack's instant: a PATCH at 500 ms to 2 s saved it") {
+    // Without the patch the canceller (armed at 0, before the ack's events were scheduled)
+    // would run first at 1001 ms and expire it.
+    s.checkpointing.timeout = 1001 * kMillisecond;
+    const Collector unpatched = run(s);
+    REQUIRE(unpatched.count<events::CheckpointFailed>() == 1);
+    CHECK(unpatched.all<events::CheckpointFailed>()[0].first == 1001 * kMillisecond);
+    s.events.push_back(ScriptedEvent{500 * kMillisecond, patch_body({{"checkpointTimeout", "2s", true}}), {}});
+    CHECK(rescued(s));
+  }
+  SUBCASE("deadline 1002 ms, 1 ms after the last ack: not rescued") {
+    s.checkpointing.timeout = 1002 * kMillisecond;
+    CHECK_FALSE(rescued(s));
+  }
 }
 
 TEST_CASE("a younger checkpoint that completes first subsumes the older ones, uncounted") {
@@ -416,40 +264,4 @@ TEST_CASE("a younger checkpoint that completes first subsumes the older ones, un
     CHECK(c.count<events::FailoverStarted>() == 0);
   }
   CHECK(seen);
-}
-
-TEST_CASE("random task failures: a seeded Poisson process, the same for the same seed") {
-  Scenario s = chain(1 * MB);
-  s.checkpointing.interval = 1 * kMinute;
-  s.duration = 100 * ckptsim::sim::kHour;
-  s.failures.task_mtbf = 1 * ckptsim::sim::kHour;
-  Collector a = run(s), b = run(s);
-  const auto fa = a.all<events::FailoverStarted>();
-  CHECK(fa.size() >= 70);  // 100 expected; a Poisson count is within 3 sigma (70..130)
-  CHECK(fa.size() <= 130);
-  CHECK(a.finished().fingerprint == b.finished().fingerprint);
-  for (const auto& [t, f] : fa) CHECK(f.cause == FailoverCause::task);
-  s.seed = 2;
-  CHECK(run(s).finished().fingerprint != a.finished().fingerprint);
-}
-
-TEST_CASE("barriers keep FIFO order in a channel: a later one never overtakes") {
-  // Debloat: the backlog is 1 s of flow. 5 MB at 5 MB/s, then at 50 ms the rate drops to
-  // 1 MB/s: checkpoint 1's barrier has 4.75 MB left (arrives 4.8 s). Checkpoint 2 (100 ms) sees
-  // a 1 MB debloated backlog but must queue behind checkpoint 1's barrier: also 4.8 s.
-  Scenario s = chain(0);
-  s.operators[0].rate = 10 * MB;
-  s.operators[1].capacity = 5 * MB;
-  s.network.buffer_per_channel = 10000000;
-  s.network.debloat = true;
-  s.network.latency = 0;
-  s.checkpointing.interval = 100 * kMillisecond;
-  s.checkpointing.max_concurrent = 2;
-  s.duration = 4900 * kMillisecond;
-  s.events.push_back(ScriptedEvent{50 * kMillisecond, LoadChange{"agg", {}, 1 * MB, {}}, {}});
-  Collector c = run(s);
-  CHECK(c.ended(1) == 4800 * kMillisecond);
-  CHECK(c.ended(2) == 4800 * kMillisecond);
-  for (const auto& [t, f] : c.all<events::CheckpointFailed>())
-    CHECK(f.reason != FailureReason::CHECKPOINT_SUBSUMED);
 }

@@ -20,7 +20,7 @@ TEST_CASE("expectations: metrics, job status, checkpoints; failures say expected
   created(r, 10 * kSecond, 2);
   failed(r, 15 * kSecond, 2, 10 * kSecond);
   for (int i = 0; i < 3; ++i)
-    send(r, 20 * kSecond, ev::FailoverStarted{model::FailoverCause::task, kSecond, 1});
+    send(r, 20 * kSecond, ev::FailoverStarted{model::FailoverCause::task, kSecond, 1, true});
   std::vector<Expectation> xs(8);
   xs[0].metric = "failovers", xs[0].op = "==", xs[0].value = 1, xs[0].value_text = "1";
   xs[1].metric = "rescued", xs[1].op = ">=", xs[1].value = 1, xs[1].value_text = "1";

@@ -1,5 +1,6 @@
 // Pins model/job.cpp: the lifecycle of a run (start, run_until, finish) and its branch copy,
-// which the explorer relies on to simulate the run up to a PATCH once.
+// which the explorer relies on to simulate the run up to a PATCH once; failovers (restart,
+// recovery, the restart strategy's decisions), restores and random failures.
 #define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
 #include <doctest/doctest.h>
 
@@ -100,4 +101,134 @@ TEST_CASE("branches of random scenarios at random instants agree with the unbran
     CHECK(b.branch.finished().fingerprint == whole.finished().fingerprint);
     CHECK(story(b.original.events) == story(whole.events));
   }
+}
+
+TEST_CASE("exponential-delay: a failure during a pending restart is merged, the restart keeps its time") {
+  // Task failures at 5 s and 5.5 s, jitter 0: the first is attempt 0 (1 s: restart at 6 s);
+  // the second comes while that restart is pending and merges into it: no restart begins, and
+  // the job runs again at 6 s, not at 5.5 s + 1.5 s.
+  Scenario s = chain(1 * MB);
+  s.checkpointing.interval = 10 * kSecond;
+  s.duration = 60 * kSecond;
+  s.restart_strategy = RestartStrategySpec{};
+  s.restart_strategy.type = RestartStrategySpec::Type::exponential_delay;
+  s.restart_strategy.jitter = 0;
+  s.events.push_back(ScriptedEvent{5 * kSecond, FailureKind::task, {}});
+  s.events.push_back(ScriptedEvent{5500 * kMillisecond, FailureKind::task, {}});
+  const Collector c = run(s);
+  auto failovers = c.all<events::FailoverStarted>();
+  REQUIRE(failovers.size() == 2);
+  CHECK(failovers[0].second.begins_restart);
+  CHECK(failovers[0].second.restart_delay == 1 * kSecond);
+  CHECK_FALSE(failovers[1].second.begins_restart);
+  CHECK(failovers[1].second.restart_delay == 500 * kMillisecond);
+  auto status = c.all<events::JobStatusChanged>();
+  REQUIRE(status.size() == 3);
+  CHECK(status[2].first == 6 * kSecond);
+  CHECK(status[2].second.status == JobStatus::RUNNING);
+}
+
+TEST_CASE("exponential-delay: a failure after the restart is the next attempt, 1.5 s") {
+  // The restart of the failure at 5 s runs at 6 s; a JobManager failure at 6.5 s (deploy 0: the tasks
+  // are running) is attempt 1 (6.5 s - 6 s < the 1 h threshold): RUNNING again at 8 s.
+  Scenario s = chain(1 * MB);
+  s.checkpointing.interval = 10 * kSecond;
+  s.duration = 60 * kSecond;
+  s.restart_strategy = RestartStrategySpec{};
+  s.restart_strategy.jitter = 0;
+  s.events.push_back(ScriptedEvent{5 * kSecond, FailureKind::task, {}});
+  s.events.push_back(ScriptedEvent{6500 * kMillisecond, FailureKind::jobmanager, {}});
+  const Collector c = run(s);
+  auto failovers = c.all<events::FailoverStarted>();
+  REQUIRE(failovers.size() == 2);
+  CHECK(failovers[1].second.begins_restart);
+  CHECK(failovers[1].second.restart_delay == 1500 * kMillisecond);
+  CHECK(c.all<events::JobStatusChanged>().back().first == 8 * kSecond);
+}
+
+TEST_CASE("the failure that leaves the job FAILED begins no restart") {
+  Scenario s = chain(1 * MB);
+  s.duration = 60 * kSecond;
+  s.restart_strategy.attempts = 1;  // fixed-delay, 10 s
+  s.events.push_back(ScriptedEvent{5 * kSecond, FailureKind::task, {}});
+  s.events.push_back(ScriptedEvent{20 * kSecond, FailureKind::task, {}});
+  const Collector c = run(s);
+  auto failovers = c.all<events::FailoverStarted>();
+  REQUIRE(failovers.size() == 2);
+  CHECK(failovers[0].second.begins_restart);
+  CHECK_FALSE(failovers[1].second.begins_restart);
+  CHECK(failovers[1].second.restart_delay == -1);
+  CHECK(c.finished().job_status == JobStatus::FAILED);
+}
+
+TEST_CASE("failover timeline: restart delay, then download + deploy, then a fresh initial delay") {
+  // Failure at 15 s, restart at 25 s (fixed delay 10 s), 2 s of download and 3 s of deploy:
+  // the tasks run again at 30 s. The scheduler restarts at 25 s with a fresh initial delay (0
+  // here): the tick at 25 s finds the tasks not running yet, the next (35 s) creates #3.
+  Collector c = run(failover_chain());
+  CHECK(c.ended(1) == 1001 * kMillisecond);
+  CHECK(c.ended(2) == 11001 * kMillisecond);
+  auto status = c.all<events::JobStatusChanged>();
+  REQUIRE(status.size() == 3);
+  CHECK(status[1].first == 15 * kSecond);
+  CHECK(status[1].second.status == JobStatus::RESTARTING);
+  CHECK(status[2].first == 25 * kSecond);
+  CHECK(status[2].second.status == JobStatus::RUNNING);
+  auto running = c.all<events::TasksRunning>();
+  REQUIRE(running.size() == 1);
+  CHECK(running[0].first == 30 * kSecond);
+  CHECK(running[0].second.download == 2 * kSecond);
+  auto failovers = c.all<events::FailoverStarted>();
+  CHECK(failovers[0].second.restore_checkpoint == 2);
+  CHECK(failovers[0].second.restart_delay == 10 * kSecond);
+  CHECK(c.created(3) == 35 * kSecond);
+}
+
+TEST_CASE("a failover during a restart restarts the restart; none ends FAILED") {
+  Scenario s = chain(1 * MB);
+  s.checkpointing.interval = 10 * kSecond;
+  s.duration = 60 * kSecond;
+  s.events.push_back(ScriptedEvent{5 * kSecond, FailureKind::task, {}});
+  s.events.push_back(ScriptedEvent{8 * kSecond, FailureKind::task, {}});
+  Collector c = run(s);
+  auto status = c.all<events::JobStatusChanged>();
+  REQUIRE(status.size() == 3);
+  CHECK(status[2].first == 18 * kSecond);  // 8 s + 10 s
+  CHECK(c.count<events::FailoverStarted>() == 2);
+
+  s.restart_strategy.type = RestartStrategySpec::Type::none;
+  Collector d = run(s);
+  CHECK(d.all<events::JobStatusChanged>().back().second.status == JobStatus::FAILED);
+  CHECK(d.finished().job_status == JobStatus::FAILED);
+  CHECK(d.count<events::PeriodicTick>() == 1);  // the tick at 0 only
+}
+
+TEST_CASE("a restore downloads the unaligned checkpoint's channel state too") {
+  // backpressured_chain, unaligned: checkpoint 1 completes at 1010 ms with 101 MB of state
+  // (1 MB of it channel state); a task failure at 5 s restarts at 15 s (fixed delay 10 s) and
+  // downloads 101 MB at 50 MB/s: 2020 ms.
+  Scenario s = backpressured_chain();
+  s.checkpointing.unaligned_checkpoints = true;
+  s.recovery.download_bandwidth = 50 * MB;
+  s.events.push_back(ScriptedEvent{5 * kSecond, FailureKind::task, {}});
+  Collector c = run(s);
+  auto running = c.all<events::TasksRunning>();
+  REQUIRE(running.size() == 1);
+  CHECK(running[0].second.download == 2020 * kMillisecond);
+  CHECK(running[0].first == 17020 * kMillisecond);
+}
+
+TEST_CASE("random task failures: a seeded Poisson process, the same for the same seed") {
+  Scenario s = chain(1 * MB);
+  s.checkpointing.interval = 1 * kMinute;
+  s.duration = 100 * ckptsim::sim::kHour;
+  s.failures.task_mtbf = 1 * ckptsim::sim::kHour;
+  Collector a = run(s), b = run(s);
+  const auto fa = a.all<events::FailoverStarted>();
+  CHECK(fa.size() >= 70);  // 100 expected; a Poisson count is within 3 sigma (70..130)
+  CHECK(fa.size() <= 130);
+  CHECK(a.finished().fingerprint == b.finished().fingerprint);
+  for (const auto& [t, f] : fa) CHECK(f.cause == FailoverCause::task);
+  s.seed = 2;
+  CHECK(run(s).finished().fingerprint != a.finished().fingerprint);
 }

@@ -58,8 +58,9 @@ TEST_CASE("invariants hold on 300 random scenarios, and reruns are identical") {
         REQUIRE(open.count(x->id) == 1);
         CHECK(x->trigger_timestamp == open[x->id]);
         CHECK(x->latest_ack_timestamp <= e.at);
-        CHECK(x->rescued == (e.at >= x->original_deadline));
-        CHECK(e.at < x->deadline + 1);
+        CHECK(x->rescued == (x->latest_ack_timestamp >= x->original_deadline));
+        // Acknowledged in time; finalization may end past the deadline (it cannot expire).
+        CHECK(x->latest_ack_timestamp < x->deadline + 1);
         open.erase(x->id);
         completed_at = e.at;
         completed_id = x->id;

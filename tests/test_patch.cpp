@@ -1,4 +1,5 @@
-// FLIP-571 runtime configuration updates (SPEC section 6), pinned on hand-computed scenarios.
+// Pins model/patch_handler.cpp: FLIP-571 runtime configuration updates (SPEC section 6) applied
+// atomically and torn, on hand-computed scenarios.
 #define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
 #include <doctest/doctest.h>
 
@@ -143,37 +144,6 @@ TEST_CASE("torn update, interval first: a tick in the gap reads the mixed pair")
     Collector a = run(s);
     for (const auto& r : a.all<events::ConfigRead>()) CHECK_FALSE(r.second.torn);
     CHECK(a.count<events::ConfigWritten>() == 1);
-  }
-}
-
-TEST_CASE("overrides across a JobManager failover: persisted or lost; a task failover keeps them") {
-  Scenario s = chain(0);
-  s.checkpointing.interval = 10 * kSecond;
-  s.duration = 60 * kSecond;
-  s.events.push_back(at(3 * kSecond, patch_body({{"checkpointInterval", "20s", true},
-                                                 {"checkpointTimeout", "30s", true}})));
-  s.events.push_back(ScriptedEvent{5 * kSecond, FailureKind::jobmanager, {}});
-  SUBCASE("persist_overrides: true") {
-    Collector c = run(s);
-    auto reload = c.all<events::ConfigReloaded>();
-    REQUIRE(reload.size() == 1);
-    CHECK(reload[0].second.interval == 20 * kSecond);
-    CHECK(reload[0].second.timeout == 30 * kSecond);
-    CHECK(c.finished().interval == 20 * kSecond);
-  }
-  SUBCASE("persist_overrides: false") {
-    s.config.persist_overrides = false;
-    Collector c = run(s);
-    CHECK(c.all<events::ConfigReloaded>().at(0).second.interval == 10 * kSecond);
-    CHECK(c.finished().interval == 10 * kSecond);
-    CHECK(c.finished().timeout == 10 * kMinute);
-  }
-  SUBCASE("a task failover keeps the in-memory configuration either way") {
-    s.config.persist_overrides = false;
-    s.events[1].what = FailureKind::task;
-    Collector c = run(s);
-    CHECK(c.count<events::ConfigReloaded>() == 0);
-    CHECK(c.finished().interval == 20 * kSecond);
   }
 }
 

@@ -44,7 +44,7 @@ TEST_CASE("time in failure loop: from the first counted failure to the next comp
   failed(r, 11 * kSecond, 2, 6 * kSecond);
   send(r, 11 * kSecond, ev::FailureCounted{2, 2});
   // a failover clears the counter; the loop goes on
-  send(r, 11 * kSecond, ev::FailoverStarted{model::FailoverCause::checkpoint_failures, kSecond, -1});
+  send(r, 11 * kSecond, ev::FailoverStarted{model::FailoverCause::checkpoint_failures, kSecond, -1, true});
   created(r, 15 * kSecond, 3);
   failed(r, 20 * kSecond, 3, 15 * kSecond);
   send(r, 20 * kSecond, ev::FailureCounted{3, 1});
@@ -85,7 +85,9 @@ TEST_CASE("rescued, wasted bytes, patches, torn observations, run finished") {
   send(r, 4 * kSecond, ev::PatchAnswered{400, "bad", {}, 10 * kSecond, 50 * kSecond});
   send(r, 4 * kSecond, ev::ConfigRead{model::ConfigReader::periodic_trigger, 20 * kSecond, 5 * kSecond, true, -1});
   send(r, 4 * kSecond, ev::ConfigRead{model::ConfigReader::pending_checkpoint, 20 * kSecond, 5 * kSecond, false, 3});
-  send(r, 5 * kSecond, ev::FailoverStarted{model::FailoverCause::jobmanager, kSecond, 1});
+  send(r, 5 * kSecond, ev::FailoverStarted{model::FailoverCause::jobmanager, kSecond, 1, true});
+  // Merged into the pending restart: a failure, but no restart begins (not a failover).
+  send(r, 5 * kSecond + 1, ev::FailoverStarted{model::FailoverCause::jobmanager, kSecond - 1, 1, false});
   ev::RunFinished fin{};
   fin.job_status = model::JobStatus::RESTARTING;
   fin.interval = 20 * kSecond;

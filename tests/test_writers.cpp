@@ -246,7 +246,7 @@ void synthetic(model::Observer& o, int64_t n, sim::Duration every, sim::Duration
       send(t + timeout, ev::FailureCounted{id, 1});
       send(t + timeout + 1, ev::UploadsStopped{id, 250});
       if (id % 21 == 0)
-        send(t + timeout, ev::FailoverStarted{model::FailoverCause::checkpoint_failures, kSecond, id - 1});
+        send(t + timeout, ev::FailoverStarted{model::FailoverCause::checkpoint_failures, kSecond, id - 1, true});
     } else {
       ev::CheckpointCompleted c{};
       c.id = id;
@@ -264,7 +264,7 @@ void synthetic(model::Observer& o, int64_t n, sim::Duration every, sim::Duration
       send(end, c);
     }
   }
-  send(duration * 9 / 10, ev::FailoverStarted{model::FailoverCause::jobmanager, kSecond, -1});
+  send(duration * 9 / 10, ev::FailoverStarted{model::FailoverCause::jobmanager, kSecond, -1, true});
   send(duration * 9 / 10, ev::PatchAnswered{400, "checkpointInterval: expected a duration, got \"x\"", {{"checkpointInterval", "x", true}}, every, sim::kHour});
   ev::RunFinished fin{};
   fin.job_status = model::JobStatus::RUNNING;
@@ -316,7 +316,7 @@ TEST_CASE("summary.json of a tiny run, exactly") {
   f.deadline = 31 * kSecond;
   f.persisted_fraction = 1.0 / 3;
   send(12 * kSecond + 500, f);
-  send(12 * kSecond + 500, ev::FailoverStarted{model::FailoverCause::task, kSecond, 1});
+  send(12 * kSecond + 500, ev::FailoverStarted{model::FailoverCause::task, kSecond, 1, true});
   send(12 * kSecond + 600, ev::UploadsStopped{2, 4096});
   send(21 * kSecond, ev::CheckpointCreated{3, 20 * kSecond, 41 * kSecond});
   ev::RunFinished fin{};
