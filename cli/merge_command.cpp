@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "cli/commands.hpp"
+#include "cli/sweep_outputs.hpp"
 #include "cli/sweep_table.hpp"
 
 namespace po = boost::program_options;
@@ -124,11 +125,11 @@ int merge_command(const std::vector<std::string>& args) {
                              replications);
     return 2;
   }
-  const auto plots = strings("plot"), marks = strings("plot-mark");
-  if (!check_plot_options(merged, plots, marks, who)) return 2;
+  const PlotOptions plots{strings("plot"), strings("plot-mark"),
+                          vm.count("plot-title") ? vm["plot-title"].as<std::string>() : ""};
+  if (!check_plot_options(merged, plots, who)) return 2;
   for (auto& [run, row] : by_run) merged.rows.push_back(std::move(row));
-  return write_sweep_outputs(out, merged, true, plots, marks,
-                             vm.count("plot-title") ? vm["plot-title"].as<std::string>() : "", who);
+  return write_sweep_outputs(out, merged, true, plots, who);
 }
 
 }  // namespace ckptsim::cli

@@ -62,13 +62,4 @@ void write_plot(std::ostream& out, const RunTable& table, const std::string& col
                 const std::string& title, const std::vector<std::string>& marks);
 bool is_numeric_column(const RunTable& table, const std::string& column);
 
-// (sweep_command.cpp, shared with merge) Writes OUT.csv, and for a complete table
-// OUT.points.csv and OUT.COLUMN.svg per plot; returns the exit code (2 on an I/O error).
-int write_sweep_outputs(const std::string& out_path, const RunTable& table, bool complete,
-                        const std::vector<std::string>& plots, const std::vector<std::string>& marks,
-                        const std::string& title, const char* who);
-// Checks --plot columns and --plot-mark values (prints the error); false when one is bad.
-bool check_plot_options(const RunTable& header_only, const std::vector<std::string>& plots,
-                        const std::vector<std::string>& marks, const char* who);
-
 }  // namespace ckptsim::cli
