@@ -29,7 +29,7 @@ const char* kWho = "ckptsim sweep";
 
 const char* kSweepUsage =
     "usage: ckptsim sweep SCENARIO --vary key=v1,v2,... [--vary ...] [--replications R] [--jobs N]\n"
-    "                     [--shard I/N | --run N] [--list-runs] [--seed N] [--set key=value]...\n"
+    "                     [--shard I/N | --run N] [--skip-done] [--list-runs] [--seed N] [--set key=value]...\n"
     "                     --out FILE.csv [--plot COLUMN]... [--plot-mark VALUE=LABEL]...\n"
     "                     [--plot-title TEXT] [--progress]\n"
     "values: lists (1min,2min), geometric ranges (1min..32min*2), arithmetic ranges\n"
@@ -38,7 +38,8 @@ const char* kSweepUsage =
     "last varying fastest); replication r has the same seed at every point.\n"
     "writes FILE.csv (one row per run) and, for a whole sweep, FILE.points.csv (mean, stddev,\n"
     "95% CI per point) and FILE.COLUMN.svg for each --plot. --shard I/N runs the runs with\n"
-    "index % N == I; join the shard files with `ckptsim merge`.\n";
+    "index % N == I; join the shard files with `ckptsim merge`. --skip-done runs nothing when\n"
+    "FILE.csv already holds exactly these runs.\n";
 
 po::options_description sweep_options() {
   po::options_description opts("ckptsim sweep options");
@@ -48,6 +49,7 @@ po::options_description sweep_options() {
       "jobs,j", po::value<int64_t>()->default_value(1), "threads")(
       "shard", po::value<std::string>(), "I/N: only the runs with index % N == I")(
       "run", po::value<int64_t>(), "only run N")(
+      "skip-done", po::bool_switch(), "run nothing when --out already holds exactly these runs")(
       "list-runs", po::bool_switch(), "print run, point, replication, seed and overrides; run nothing")(
       "seed", po::value<uint64_t>(), "override the scenario's seed")(
       "set", po::value<std::vector<std::string>>()->composing(), "applied before the --vary values")(
@@ -67,7 +69,7 @@ struct SweepRequest {
   int64_t jobs = 1;
   Shard shard;
   std::optional<int64_t> run;
-  bool list_runs = false, progress = false;
+  bool list_runs = false, skip_done = false, progress = false;
   std::string out;
   PlotOptions plots;
 };
@@ -129,6 +131,7 @@ std::optional<SweepRequest> read_request(const po::variables_map& vm) {
     return std::nullopt;
   }
   r.list_runs = vm["list-runs"].as<bool>();
+  r.skip_done = vm["skip-done"].as<bool>();
   r.progress = vm["progress"].as<bool>();
   if (vm.count("out")) r.out = vm["out"].as<std::string>();
   r.plots = {strings(vm, "plot"), strings(vm, "plot-mark"),
@@ -187,6 +190,26 @@ bool create_out_directory(const std::string& out) {
   if (!parent.empty()) std::filesystem::create_directories(parent, ec);
   if (ec) return fail(fmt::format("cannot create {}: {}", parent.string(), ec.message()));
   return true;
+}
+
+// --skip-done: the rows already written when --out holds exactly the selected runs.
+std::optional<RunTable> rows_done(const SweepRequest& r, const Points& points, const std::vector<int64_t>& selected,
+                                  const RunTable& table) {
+  std::error_code ec;
+  if (!std::filesystem::exists(r.out, ec)) return std::nullopt;
+  std::vector<std::vector<std::string>> identities;
+  for (int64_t run : selected) {
+    const RunId id = r.grid->run(run);
+    identities.push_back(run_identity(id, seed_of(points, id), r.grid->values(id.point)));
+  }
+  auto done = read_complete_runs(r.out, table.header, identities);
+  if (auto* why = std::get_if<std::string>(&done)) {
+    std::cerr << fmt::format("{}: --skip-done: {}: running them again\n", kWho, *why);
+    return std::nullopt;
+  }
+  std::cerr << fmt::format("{}: --skip-done: {} already holds its {} run{}: not run again\n", kWho, r.out,
+                           selected.size(), selected.size() == 1 ? "" : "s");
+  return std::get<RunTable>(std::move(done));
 }
 
 std::string human_seconds(double s) {
@@ -277,6 +300,11 @@ int sweep_command(const std::vector<std::string>& args) {
   if (r.list_runs) return list_runs(*r.grid, *points, selected);
   if (!create_out_directory(r.out)) return 2;
   const bool complete = static_cast<int64_t>(selected.size()) == r.grid->runs();
+  if (r.skip_done)
+    if (std::optional<RunTable> done = rows_done(r, *points, selected, table)) {
+      // A shard's file stays as it is; a whole sweep's points and plots are drawn from it.
+      return complete ? write_sweep_outputs(r.out, *done, true, r.plots, kWho) : 0;
+    }
   auto rows = run_selected(r, *points, selected);
   if (!rows) return 2;
   table.rows = std::move(*rows);

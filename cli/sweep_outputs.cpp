@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <fstream>
 #include <iostream>
+#include <sstream>
 #include <stdexcept>
 
 #include <fmt/format.h>
@@ -66,6 +67,32 @@ bool check_plot_options(const RunTable& header_only, const PlotOptions& plots, c
       return false;
     }
   return true;
+}
+
+std::variant<RunTable, std::string> read_complete_runs(const std::string& path,
+                                                       const std::vector<std::string>& header,
+                                                       const std::vector<std::vector<std::string>>& identities) {
+  auto read = read_runs(path);
+  if (auto* e = std::get_if<std::string>(&read)) return *e;
+  RunTable& t = std::get<RunTable>(read);
+  if (t.header != header) return fmt::format("{}: the columns are not this sweep's", path);
+  for (size_t i = 0; i < t.rows.size() && i < identities.size(); ++i) {
+    const auto& id = identities[i];
+    for (size_t c = 0; c < id.size(); ++c)
+      if (c >= t.rows[i].size() || t.rows[i][c] != id[c])
+        return fmt::format("{}: row {} is {} {}, this sweep's is {}", path, i + 1, t.header[c], t.rows[i][c], id[c]);
+  }
+  if (t.rows.size() != identities.size())
+    return fmt::format("{}: {} of the {} runs", path, t.rows.size(), identities.size());
+  // Byte for byte what write_runs would write: catches a cut exactly at a line end, blank or
+  // CR-terminated lines, and a last line without its newline.
+  std::ostringstream expected;
+  write_runs(expected, t);
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream actual;
+  actual << in.rdbuf();
+  if (actual.str() != expected.str()) return fmt::format("{}: not in the form sweep writes", path);
+  return std::move(t);
 }
 
 }  // namespace ckptsim::cli

@@ -1,10 +1,12 @@
-// The files `ckptsim sweep` and `ckptsim merge` write, each written whole or not at all.
+// The files `ckptsim sweep` and `ckptsim merge` write, each written whole or not at all, and
+// the check behind `sweep --skip-done`: is an existing runs file a complete output of a shard?
 #pragma once
 
 #include <cstdint>
 #include <functional>
 #include <iosfwd>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "cli/sweep_table.hpp"
@@ -29,5 +31,15 @@ int write_sweep_outputs(const std::string& out_path, const RunTable& table, bool
                         const PlotOptions& plots, const char* who);
 // Checks --plot columns and --plot-mark values (prints the error); false when one is bad.
 bool check_plot_options(const RunTable& header_only, const PlotOptions& plots, const char* who);
+
+// A runs file is a complete output of a set of runs when its bytes are exactly what
+// write_runs writes for `header` and one row per expected run, in order, each row starting with
+// that run's identity (run, point, replication, seed, --vary values) and holding a field per
+// column. A file cut anywhere (mid-line or at a line end), padded, or written by another grid
+// or seed is not. `identities` holds each expected row's leading fields.
+// Returns the file's table when it is complete, else why not.
+std::variant<RunTable, std::string> read_complete_runs(const std::string& path,
+                                                       const std::vector<std::string>& header,
+                                                       const std::vector<std::vector<std::string>>& identities);
 
 }  // namespace ckptsim::cli

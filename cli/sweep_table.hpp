@@ -44,6 +44,8 @@ struct RunTable {
 };
 
 std::vector<std::string> run_header(const std::vector<Axis>& axes);
+// The leading fields of a run's row: run, point, replication, seed, then the --vary values.
+std::vector<std::string> run_identity(const RunId& id, uint64_t seed, const std::vector<std::string>& values);
 std::vector<std::string> run_row(const RunId& id, uint64_t seed, const std::vector<std::string>& values,
                                  const analysis::Recorder& recorder);
 

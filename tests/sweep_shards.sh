@@ -2,7 +2,8 @@
 # ctest cli/sweep-shards: a sweep spread over shards run as separate processes, merged, must be
 # byte-identical to the unsharded sweep (runs, points and plot). The shards run as plain
 # background shell jobs (what a Slurm job array does, one process per shard), and, when GNU
-# parallel is installed, once more through `parallel` (the README's recipe).
+# parallel is installed, once more through `parallel` (the README's recipe). Also:
+# --skip-done keeps complete shard files and reruns cut ones.
 # usage: sweep_shards.sh CKPTSIM SOURCE_DIR WORK_DIR
 set -euo pipefail
 ckptsim=$1 source=$2 work=$3
@@ -42,6 +43,25 @@ if "$ckptsim" merge broken.csv bg-0.csv bg-1.csv bg-3.csv bg-4.csv 2>/dev/null; 
 fi
 [ ! -e broken.csv ] || { echo "a failed merge wrote broken.csv"; exit 1; }
 
+# --skip-done: a complete shard file is left as it is; one cut short (even at a line end) runs
+# again and comes out as before.
+touch -d '2001-01-01' bg-2.csv
+"$ckptsim" sweep "$scenario" "${grid[@]}" --shard 2/5 --out bg-2.csv --skip-done 2>err.txt
+grep -qF "bg-2.csv already holds its 5 runs: not run again" err.txt || { cat err.txt; exit 1; }
+[ "$(stat -c %Y bg-2.csv)" = "$(date -d 2001-01-01 +%s)" ] || { echo "--skip-done rewrote a complete shard"; exit 1; }
+cp bg-2.csv whole-2.csv
+for cut in line-end mid-line; do
+  if [ $cut = line-end ]; then head -n 4 whole-2.csv >bg-2.csv; else head -c 700 whole-2.csv >bg-2.csv; fi
+  "$ckptsim" sweep "$scenario" "${grid[@]}" --shard 2/5 --out bg-2.csv --skip-done 2>err.txt
+  grep -qF "running them again" err.txt || { cat err.txt; echo "a shard cut at its $cut was not run again"; exit 1; }
+  cmp bg-2.csv whole-2.csv
+done
+# A whole sweep's runs file is kept, and its points and plots are drawn from it.
+rm full.points.csv full.final_lag.svg
+"$ckptsim" sweep "$scenario" "${grid[@]}" --out full.csv --skip-done --plot final_lag 2>err.txt
+grep -qF "full.csv already holds its 24 runs: not run again" err.txt || { cat err.txt; exit 1; }
+check bg
+
 if command -v parallel >/dev/null; then
   parallel --will-cite -j 3 "$ckptsim" sweep "$scenario" "${grid[@]}" --shard {}/4 --out gp-{}.csv ::: 0 1 2 3
   "$ckptsim" merge gp.csv gp-*.csv --runs "$runs" --plot final_lag
@@ -50,4 +70,4 @@ if command -v parallel >/dev/null; then
 else
   echo "GNU parallel is not installed: its recipe was not run (background jobs were)"
 fi
-echo "ok: background shards, per-run processes and merge are byte-identical to the unsharded sweep"
+echo "ok: background shards, per-run processes, --skip-done and merge are byte-identical to the unsharded sweep"

@@ -12,6 +12,7 @@
 #include "cli/commands.hpp"
 #include "cli/session.hpp"
 #include "cli/sweep_grid.hpp"
+#include "cli/sweep_outputs.hpp"
 #include "cli/sweep_table.hpp"
 
 using namespace ckptsim;
@@ -253,4 +254,38 @@ TEST_CASE("a bad grid value fails before anything runs or is written") {
   CHECK(sweep_command({d / "s.yaml", "--vary", "checkpointing.interval=1min", "--run", "1", "--out", d / "x.csv"}) == 2);
   CHECK(sweep_command({d / "s.yaml", "--vary", "checkpointing.interval=1min", "--jobs", "0", "--out", d / "x.csv"}) == 2);
   CHECK_FALSE(fs::exists(d / "x.csv"));
+}
+
+TEST_CASE("--skip-done: a runs file is complete only byte for byte") {
+  TempDir d;
+  REQUIRE(sweep_command(sweep_args(d, {"--out", d / "s1.csv", "--shard", "1/4"})) == 0);
+  const std::string whole = slurp(d / "s1.csv");
+  const RunTable t = std::get<RunTable>(read_runs(d / "s1.csv"));
+  REQUIRE(t.rows.size() == 5);  // runs 1, 5, 9, 13, 17
+  std::vector<std::vector<std::string>> ids;
+  for (const auto& row : t.rows) ids.emplace_back(row.begin(), row.begin() + static_cast<std::ptrdiff_t>(t.fingerprint_column()));
+  auto complete = [&](const std::string& text) {
+    std::ofstream(d / "x.csv", std::ios::binary) << text;
+    auto r = read_complete_runs(d / "x.csv", t.header, ids);
+    return std::holds_alternative<RunTable>(r) ? std::string("complete") : std::get<std::string>(r);
+  };
+  CHECK(complete(whole) == "complete");
+  const size_t last_line = whole.rfind('\n', whole.size() - 2) + 1;
+  CHECK(complete(whole.substr(0, last_line)) == d / "x.csv" + ": 4 of the 5 runs");          // cut at a line end
+  CHECK(complete(whole.substr(0, whole.size() - 1)) == d / "x.csv" + ": not in the form sweep writes");  // no last newline
+  CHECK(complete(whole + "\n") == d / "x.csv" + ": not in the form sweep writes");  // a blank line
+  CHECK(complete(whole.substr(0, last_line + 30)).find("fields, the header has") != std::string::npos);  // mid-line
+  CHECK(complete(t.header.front()) == d / "x.csv" + ":1: not a ckptsim sweep runs file (header run,point,replication,seed,...)");
+  auto other_seed = ids;
+  other_seed[2][3] = "12";
+  std::ofstream(d / "x.csv", std::ios::binary) << whole;
+  CHECK(std::get<std::string>(read_complete_runs(d / "x.csv", t.header, other_seed)) ==
+        d / "x.csv" + ": row 3 is seed 11, this sweep's is 12");
+  // The command: a complete shard is left alone, a cut one runs again to the same bytes.
+  std::ofstream(d / "s1.csv", std::ios::binary) << whole.substr(0, last_line);
+  REQUIRE(sweep_command(sweep_args(d, {"--out", d / "s1.csv", "--shard", "1/4", "--skip-done"})) == 0);
+  CHECK(slurp(d / "s1.csv") == whole);
+  fs::last_write_time(d / "s1.csv", fs::file_time_type{});
+  REQUIRE(sweep_command(sweep_args(d, {"--out", d / "s1.csv", "--shard", "1/4", "--skip-done"})) == 0);
+  CHECK(fs::last_write_time(d / "s1.csv") == fs::file_time_type{});
 }
