@@ -13,6 +13,7 @@
 #include "cli/session.hpp"
 #include "cli/sweep_grid.hpp"
 #include "cli/sweep_outputs.hpp"
+#include "cli/sweep_shards.hpp"
 #include "cli/sweep_table.hpp"
 
 using namespace ckptsim;
@@ -254,6 +255,36 @@ TEST_CASE("a bad grid value fails before anything runs or is written") {
   CHECK(sweep_command({d / "s.yaml", "--vary", "checkpointing.interval=1min", "--run", "1", "--out", d / "x.csv"}) == 2);
   CHECK(sweep_command({d / "s.yaml", "--vary", "checkpointing.interval=1min", "--jobs", "0", "--out", d / "x.csv"}) == 2);
   CHECK_FALSE(fs::exists(d / "x.csv"));
+}
+
+TEST_CASE("merge names each missing or duplicated shard") {
+  // Shards of 10 runs over 4: 0 -> 0,4,8; 1 -> 1,5,9; 2 -> 2,6; 3 -> 3,7.
+  const ShardFile s0{"s0.csv", {0, 4, 8}}, s1{"s1.csv", {1, 5, 9}}, s2{"s2.csv", {2, 6}}, s3{"s3.csv", {3, 7}};
+  CHECK(shard_count({s0, s1, s2, s3}) == 4);
+  CHECK(shard_problems({s2, s0, s3, s1}, 10).empty());  // any order
+  CHECK(shard_problems({s0, s1, s3}, 10) ==
+        std::vector<std::string>{"shard 2/4 is missing: no file holds its runs 2, 6 (rerun it with --shard 2/4)"});
+  CHECK(shard_problems({s0, s1, s2}, 10) ==
+        std::vector<std::string>{"shard 3/4 is missing: no file holds its runs 3, 7 (rerun it with --shard 3/4)"});
+  const ShardFile cut{"cut.csv", {1, 5}};
+  CHECK(shard_problems({s0, cut, s2, s3}, 10) ==
+        std::vector<std::string>{
+            "cut.csv holds 2 of the 3 runs of shard 1/4: run 9 missing (rerun it with --shard 1/4)"});
+  const ShardFile copy{"copy.csv", {2, 6}};
+  CHECK(shard_problems({s0, s1, s2, s3, copy}, 10) ==
+        std::vector<std::string>{"s2.csv and copy.csv are the same shard (runs 2, 6): give it once"});
+  CHECK(shard_problems({s0, s1, s2, s3, s2}, 10) == std::vector<std::string>{"s2.csv is given twice"});
+  // Files of another shard count overlap: named by their runs.
+  const ShardFile other{"other.csv", {0, 5}};
+  CHECK_FALSE(shard_count({s0, other}));
+  CHECK(shard_problems({s0, s1, s2, s3, other}, 10) ==
+        std::vector<std::string>{"s0.csv and other.csv both hold run 0", "s1.csv and other.csv both hold run 5"});
+  // Files of --run N (one run each): the missing runs.
+  CHECK(shard_problems({{"r0", {0}}, {"r2", {2}}, {"r3", {3}}}, 12) ==
+        std::vector<std::string>{"9 of the 12 runs are missing: runs 1, 4, 5, 6, 7, 8, 9, 10 and 1 more"});
+  CHECK(shard_problems({s0, s1, s2, s3}, 8) ==
+        std::vector<std::string>{"s0.csv holds run 8, past the sweep's 8 runs (0..7)",
+                                 "s1.csv holds run 9, past the sweep's 8 runs (0..7)"});
 }
 
 TEST_CASE("--skip-done: a runs file is complete only byte for byte") {
