@@ -20,8 +20,9 @@ const char* kUsage =
     "  ckptsim validate SCENARIO...\n"
     "  ckptsim compare SCENARIO --variant NAME:k=v[,k=v]... --variant ... [--seed N] [--set k=v]...\n"
     "  ckptsim sweep SCENARIO --vary k=v1,v2,... [--vary ...] [--replications R] [--jobs N]\n"
-    "                       [--shard I/N] [--list-runs] [--run N] --out FILE.csv\n"
-    "  ckptsim merge OUT.csv SHARD.csv...\n"
+    "                       [--shard I/N] [--list-runs] [--run N] [--skip-done] --out FILE.csv\n"
+    "                       [--emit-sbatch FILE --shards N]\n"
+    "  ckptsim merge OUT.csv SHARD.csv... [--runs N]\n"
     "  ckptsim --help | --version\n"
     "\n"
     "exit codes: 0 ok, 1 an expectation failed, 2 usage or scenario error\n"
@@ -48,7 +49,7 @@ int main(int argc, char** argv) {
   if (command == "run") return ckptsim::cli::run_command(rest);
   if (command == "validate") return ckptsim::cli::validate_command(rest);
   if (command == "compare") return ckptsim::cli::compare_command(rest);
-  if (command == "sweep") return ckptsim::cli::sweep_command(rest);
+  if (command == "sweep") return ckptsim::cli::sweep_command(rest, argv[0]);
   if (command == "merge") return ckptsim::cli::merge_command(rest);
   std::cerr << "ckptsim: unknown command '" << command << "'\n\n" << kUsage;
   return 2;

@@ -1,10 +1,11 @@
 // `ckptsim sweep`: a scenario over a cartesian grid of --vary values × R replications (common
 // random numbers), on a pool of threads; results in run order, identical for any --jobs.
 // The command in steps: read the request, select the runs, load their grid points (a bad
-// value writes nothing), then list them or run them.
+// value writes nothing), then list them, write a Slurm batch file, or run them.
 #include <unistd.h>
 
 #include <atomic>
+#include <cctype>
 #include <chrono>
 #include <filesystem>
 #include <iostream>
@@ -17,6 +18,7 @@
 #include "cli/session.hpp"
 #include "cli/sweep_grid.hpp"
 #include "cli/sweep_outputs.hpp"
+#include "cli/sweep_sbatch.hpp"
 #include "cli/sweep_table.hpp"
 
 namespace po = boost::program_options;
@@ -31,7 +33,7 @@ const char* kSweepUsage =
     "usage: ckptsim sweep SCENARIO --vary key=v1,v2,... [--vary ...] [--replications R] [--jobs N]\n"
     "                     [--shard I/N | --run N] [--skip-done] [--list-runs] [--seed N] [--set key=value]...\n"
     "                     --out FILE.csv [--plot COLUMN]... [--plot-mark VALUE=LABEL]...\n"
-    "                     [--plot-title TEXT] [--progress]\n"
+    "                     [--plot-title TEXT] [--progress] [--emit-sbatch FILE --shards N]\n"
     "values: lists (1min,2min), geometric ranges (1min..32min*2), arithmetic ranges\n"
     "        (1min..10min+1min); sizes, rates and plain numbers too.\n"
     "run index = point × R + replication (points in row-major order of the --vary options, the\n"
@@ -39,14 +41,16 @@ const char* kSweepUsage =
     "writes FILE.csv (one row per run) and, for a whole sweep, FILE.points.csv (mean, stddev,\n"
     "95% CI per point) and FILE.COLUMN.svg for each --plot. --shard I/N runs the runs with\n"
     "index % N == I; join the shard files with `ckptsim merge`. --skip-done runs nothing when\n"
-    "FILE.csv already holds exactly these runs.\n";
+    "FILE.csv already holds exactly these runs. --emit-sbatch FILE --shards N writes a Slurm\n"
+    "job array of N tasks (FILE.shard-I.csv, --jobs CPUs each) and prints how to submit and\n"
+    "merge it; nothing runs.\n";
 
 po::options_description sweep_options() {
   po::options_description opts("ckptsim sweep options");
   opts.add_options()("help,h", "show this help")(
       "vary", po::value<std::vector<std::string>>()->composing(), "key=v1,v2,... | key=A..B*F | key=A..B+S")(
       "replications", po::value<int64_t>()->default_value(1), "replications per grid point")(
-      "jobs,j", po::value<int64_t>()->default_value(1), "threads")(
+      "jobs,j", po::value<int64_t>()->default_value(1), "threads (with --emit-sbatch: CPUs per array task)")(
       "shard", po::value<std::string>(), "I/N: only the runs with index % N == I")(
       "run", po::value<int64_t>(), "only run N")(
       "skip-done", po::bool_switch(), "run nothing when --out already holds exactly these runs")(
@@ -57,7 +61,9 @@ po::options_description sweep_options() {
       "plot", po::value<std::vector<std::string>>()->composing(), "write FILE.COLUMN.svg (whole sweeps)")(
       "plot-mark", po::value<std::vector<std::string>>()->composing(), "VALUE=LABEL: a vertical line in plots")(
       "plot-title", po::value<std::string>(), "title of the plots (default: COLUMN against KEY)")(
-      "progress", po::bool_switch(), "a progress line on stderr even when it is not a terminal");
+      "progress", po::bool_switch(), "a progress line on stderr even when it is not a terminal")(
+      "emit-sbatch", po::value<std::string>(), "FILE: write a Slurm job array of this sweep; run nothing")(
+      "shards", po::value<int64_t>(), "N: the array's tasks (with --emit-sbatch)");
   return opts;
 }
 
@@ -72,6 +78,8 @@ struct SweepRequest {
   bool list_runs = false, skip_done = false, progress = false;
   std::string out;
   PlotOptions plots;
+  std::string emit_sbatch;  // empty: run the sweep
+  int64_t shards = 0;
 };
 
 bool fail(const std::string& message) {
@@ -86,6 +94,14 @@ std::vector<std::string> strings(const po::variables_map& vm, const char* name) 
 // The options that exclude each other or need another.
 bool check_combinations(const po::variables_map& vm) {
   if (vm.count("shard") && vm.count("run")) return fail("give --shard or --run, not both");
+  if (vm.count("emit-sbatch")) {
+    for (const char* o : {"shard", "run", "list-runs", "skip-done"})
+      if (vm.count(o) && !vm[o].defaulted()) return fail(fmt::format("--emit-sbatch runs nothing: drop --{}", o));
+    if (!vm.count("shards")) return fail("--emit-sbatch needs --shards N (the array's tasks)");
+    if (!vm.count("out")) return fail("--emit-sbatch needs --out FILE.csv (the merged file; shards are FILE.shard-I.csv)");
+  } else if (vm.count("shards")) {
+    return fail("--shards N goes with --emit-sbatch FILE (use --shard I/N to run one shard)");
+  }
   if (!vm["list-runs"].as<bool>() && !vm.count("out")) {
     std::cerr << kWho << ": give --out FILE.csv (or --list-runs)\n" << kSweepUsage;
     return false;
@@ -115,6 +131,11 @@ bool read_grid(const po::variables_map& vm, SweepRequest& r) {
     if (*r.run < 0 || *r.run >= r.grid->runs())
       return fail(fmt::format("--run {}: the grid has runs 0..{}", *r.run, r.grid->runs() - 1));
   }
+  if (vm.count("shards")) {
+    r.shards = vm["shards"].as<int64_t>();
+    if (r.shards < 1 || r.shards > r.grid->runs())
+      return fail(fmt::format("--shards {}: the grid has {} runs; give 1..{}", r.shards, r.grid->runs(), r.grid->runs()));
+  }
   return true;
 }
 
@@ -136,6 +157,13 @@ std::optional<SweepRequest> read_request(const po::variables_map& vm) {
   if (vm.count("out")) r.out = vm["out"].as<std::string>();
   r.plots = {strings(vm, "plot"), strings(vm, "plot-mark"),
              vm.count("plot-title") ? vm["plot-title"].as<std::string>() : ""};
+  if (vm.count("emit-sbatch")) {
+    r.emit_sbatch = vm["emit-sbatch"].as<std::string>();
+    if (auto problem = sbatch_out_problem(r.out)) {
+      fail(*problem);
+      return std::nullopt;
+    }
+  }
   if (!read_grid(vm, r)) return std::nullopt;
   return r;
 }
@@ -179,6 +207,40 @@ int list_runs(const Grid& grid, const Points& points, const std::vector<int64_t>
     for (auto& o : grid.overrides(id.point)) sets += " " + o;
     std::cout << fmt::format("{} {} {} {}{}\n", id.run, id.point, id.replication, seed_of(points, id), sets);
   }
+  return 0;
+}
+
+int emit_sbatch(const SweepRequest& r, const Points& points, const std::string& program) {
+  SbatchSweep s;
+  s.program = program;
+  s.scenario = r.scenario;
+  for (const std::string& v : r.vary) s.options.insert(s.options.end(), {"--vary", v});
+  s.options.insert(s.options.end(), {"--replications", fmt::format("{}", r.grid->replications())});
+  if (r.seed) s.options.insert(s.options.end(), {"--seed", fmt::format("{}", *r.seed)});
+  for (const std::string& v : r.sets) s.options.insert(s.options.end(), {"--set", v});
+  s.out = r.out;
+  std::string name = points.front() ? points.front()->scenario.name : "";
+  for (char& c : name)
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_' && c != '.') c = '-';
+  s.job_name = name.empty() ? "ckptsim-sweep" : "ckptsim-" + name;
+  s.shards = r.shards;
+  s.cpus_per_task = r.jobs;
+  s.runs = r.grid->runs();
+  s.plots = r.plots;
+  try {
+    write_file_whole(r.emit_sbatch, [&](std::ostream& f) { f << sbatch_script(s, r.emit_sbatch); });
+  } catch (const std::exception& e) {
+    fail(e.what());
+    return 2;
+  }
+  const int64_t per_task = (s.runs + s.shards - 1) / s.shards;
+  std::cout << fmt::format("wrote {}: a Slurm job array of {} tasks, {} CPU{} and {}{} runs each ({} runs)\n",
+                           r.emit_sbatch, s.shards, s.cpus_per_task, s.cpus_per_task == 1 ? "" : "s",
+                           s.runs % s.shards ? "up to " : "", per_task, s.runs);
+  std::cout << "submit it, and merge the shards once every task has succeeded:\n";
+  for (const std::string& line : sbatch_submit_lines(s, r.emit_sbatch)) std::cout << "  " << line << "\n";
+  if (s.shards > 1001)
+    std::cerr << fmt::format("{}: note: {} tasks exceed Slurm's default MaxArraySize (1001)\n", kWho, s.shards);
   return 0;
 }
 
@@ -285,7 +347,7 @@ std::optional<std::vector<std::vector<std::string>>> run_selected(const SweepReq
 
 }  // namespace
 
-int sweep_command(const std::vector<std::string>& args) {
+int sweep_command(const std::vector<std::string>& args, const std::string& program) {
   po::variables_map vm;
   if (auto rc = parse_scenario_command(args, sweep_options(), kWho, kSweepUsage, vm)) return *rc;
   const std::optional<SweepRequest> request = read_request(vm);
@@ -298,7 +360,9 @@ int sweep_command(const std::vector<std::string>& args) {
   const std::optional<Points> points = load_points(r, selected);
   if (!points) return 2;
   if (r.list_runs) return list_runs(*r.grid, *points, selected);
+  // The batch file's shards and logs go there: Slurm does not create an --output directory.
   if (!create_out_directory(r.out)) return 2;
+  if (!r.emit_sbatch.empty()) return emit_sbatch(r, *points, program);
   const bool complete = static_cast<int64_t>(selected.size()) == r.grid->runs();
   if (r.skip_done)
     if (std::optional<RunTable> done = rows_done(r, *points, selected, table)) {

@@ -3,7 +3,8 @@
 # byte-identical to the unsharded sweep (runs, points and plot). The shards run as plain
 # background shell jobs (what a Slurm job array does, one process per shard), and, when GNU
 # parallel is installed, once more through `parallel` (the README's recipe). Also: merge names
-# missing and duplicated shards, and --skip-done keeps complete shard files and reruns cut ones.
+# missing and duplicated shards, --skip-done keeps complete shard files and reruns cut ones,
+# and the batch file of --emit-sbatch, run task by task without Slurm, merges byte-identical.
 # usage: sweep_shards.sh CKPTSIM SOURCE_DIR WORK_DIR
 set -euo pipefail
 ckptsim=$1 source=$2 work=$3
@@ -88,6 +89,21 @@ cp full.csv whole.csv
 grep -qF "full.csv already holds its 24 runs: not run again" err.txt || { cat err.txt; exit 1; }
 check bg
 
+# The batch file of --emit-sbatch, run without Slurm: each array task by hand, then the merge
+# it prints.
+"$ckptsim" sweep "$scenario" "${grid[@]}" --jobs 2 --shards 3 --out emitted/study.csv --emit-sbatch study.sbatch >emit.txt
+[ "$(head -n 1 study.sbatch)" = '#!/bin/bash' ] || { echo "no #! line"; exit 1; }
+grep -qx '#SBATCH --array=0-2' study.sbatch && grep -qx '#SBATCH --cpus-per-task=2' study.sbatch || {
+  cat study.sbatch; exit 1
+}
+for i in 0 1 2; do SLURM_ARRAY_TASK_ID=$i SLURM_CPUS_PER_TASK=2 bash study.sbatch 2>/dev/null; done
+[ "$(ls emitted/study.shard-*.csv | wc -l)" -eq 3 ] || { ls emitted; exit 1; }
+merge=$(sed -n "s/^  sbatch --dependency=afterok:\$jid --output=[^ ]* --wrap //p" emit.txt)
+eval "bash -c $merge"
+for f in emitted/study.csv emitted/study.points.csv; do
+  cmp "$f" "full${f#emitted/study}" || { echo "$f differs from the unsharded sweep"; exit 1; }
+done
+
 if command -v parallel >/dev/null; then
   parallel --will-cite -j 3 "$ckptsim" sweep "$scenario" "${grid[@]}" --shard {}/4 --out gp-{}.csv ::: 0 1 2 3
   "$ckptsim" merge gp.csv gp-*.csv --runs "$runs" --plot final_lag
@@ -96,4 +112,4 @@ if command -v parallel >/dev/null; then
 else
   echo "GNU parallel is not installed: its recipe was not run (background jobs were)"
 fi
-echo "ok: background shards (5 and 12), per-run processes, --skip-done and merge are byte-identical to the unsharded sweep; merge names missing and duplicated shards"
+echo "ok: background shards (5 and 12), per-run processes, --skip-done, the --emit-sbatch file run by hand, and merge are byte-identical to the unsharded sweep; merge names missing and duplicated shards"

@@ -8,11 +8,14 @@
 #include <fstream>
 #include <sstream>
 
+#include <fmt/format.h>
+
 #include "analysis/stats.hpp"
 #include "cli/commands.hpp"
 #include "cli/session.hpp"
 #include "cli/sweep_grid.hpp"
 #include "cli/sweep_outputs.hpp"
+#include "cli/sweep_sbatch.hpp"
 #include "cli/sweep_shards.hpp"
 #include "cli/sweep_table.hpp"
 
@@ -319,4 +322,58 @@ TEST_CASE("--skip-done: a runs file is complete only byte for byte") {
   fs::last_write_time(d / "s1.csv", fs::file_time_type{});
   REQUIRE(sweep_command(sweep_args(d, {"--out", d / "s1.csv", "--shard", "1/4", "--skip-done"})) == 0);
   CHECK(fs::last_write_time(d / "s1.csv") == fs::file_time_type{});
+}
+
+TEST_CASE("shell words") {
+  CHECK(shell_quote("checkpointing.interval=1min,2min") == "checkpointing.interval=1min,2min");
+  CHECK(shell_quote("storage.bandwidth=50MB/s..200MB/s+50MB/s") == "storage.bandwidth=50MB/s..200MB/s+50MB/s");
+  CHECK(shell_quote("k=1min..32min*2") == "'k=1min..32min*2'");
+  CHECK(shell_quote("it's") == "'it'\\''s'");
+  CHECK(shell_quote("a b") == "'a b'");
+  CHECK(shell_quote("$HOME") == "'$HOME'");
+  CHECK(shell_quote("") == "''");
+}
+
+TEST_CASE("--emit-sbatch writes the job array of the sweep and runs nothing") {
+  TempDir d;
+  const std::string file = d / "study.sbatch", out = d / "o/study.csv", s = d / "s.yaml";
+  REQUIRE(sweep_command(sweep_args(d, {"--out", out, "--jobs", "2", "--shards", "4", "--set", "seed=5",
+                                       "--plot", "completed", "--emit-sbatch", file}),
+                        "build/cli/ckptsim") == 0);
+  CHECK_FALSE(fs::exists(out));
+  CHECK(fs::is_directory(d / "o"));  // Slurm opens the tasks' logs there
+  const std::string merge = fmt::format(
+      "sbatch --dependency=afterok:$jid --output={0}/o/study.merge.log --wrap 'build/cli/ckptsim merge "
+      "{0}/o/study.csv {0}/o/study.shard-*.csv --runs 18 --plot completed'",
+      d.path.string());
+  CHECK(slurp(file) == fmt::format(R"(#!/bin/bash
+# ckptsim sweep as a Slurm job array: task I runs shard I/4 of the 18 runs into
+# {0}/o/study.shard-I.csv. Written by `ckptsim sweep --emit-sbatch`; paths are relative to the
+# directory sbatch is run from. A task whose shard file is complete does not run it again
+# (--skip-done): after a failure, submit the same file again. Submit, then merge:
+#   jid=$(sbatch --parsable {0}/study.sbatch)
+#   {1}
+#SBATCH --job-name=ckptsim-sweep-test
+#SBATCH --array=0-3
+#SBATCH --cpus-per-task=2
+#SBATCH --output={0}/o/study.shard-%a.log
+: "${{SLURM_ARRAY_TASK_ID:?this file is a Slurm job array: submit it with sbatch}}"
+exec build/cli/ckptsim sweep {0}/s.yaml \
+  --vary 'checkpointing.interval=1min..4min*2' \
+  --vary storage.bandwidth=50MB/s,200MB/s \
+  --replications 3 \
+  --set seed=5 \
+  --jobs "$SLURM_CPUS_PER_TASK" --skip-done --progress \
+  --shard "$SLURM_ARRAY_TASK_ID/4" --out "{0}/o/study.shard-$SLURM_ARRAY_TASK_ID.csv"
+)",
+                                   d.path.string(), merge));
+  // Usage errors: exit 2, no file.
+  fs::remove(file);
+  CHECK(sweep_command(sweep_args(d, {"--out", out, "--emit-sbatch", file})) == 2);  // no --shards
+  CHECK(sweep_command(sweep_args(d, {"--out", out, "--shards", "19", "--emit-sbatch", file})) == 2);
+  CHECK(sweep_command(sweep_args(d, {"--out", out, "--shards", "2", "--shard", "0/2", "--emit-sbatch", file})) == 2);
+  CHECK(sweep_command(sweep_args(d, {"--out", out, "--shards", "2", "--skip-done", "--emit-sbatch", file})) == 2);
+  CHECK(sweep_command(sweep_args(d, {"--out", d / "a b.csv", "--shards", "2", "--emit-sbatch", file})) == 2);
+  CHECK(sweep_command(sweep_args(d, {"--out", out, "--shards", "2"})) == 2);  // --shards alone
+  CHECK_FALSE(fs::exists(file));
 }
