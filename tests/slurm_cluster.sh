@@ -94,13 +94,19 @@ EOF
 
 slurm_cluster_start() {
   local tool
-  for tool in munged mungekey munge unmunge slurmctld slurmd sbatch squeue scontrol scancel sinfo; do
+  for tool in munged munge unmunge slurmctld slurmd sbatch squeue scontrol scancel sinfo; do
     if ! command -v "$tool" >/dev/null 2>&1 && [ ! -x "/usr/sbin/$tool" ]; then
       slurm_cluster_why="$tool is not installed (Debian: apt-get install slurm-wlm munge)"
       return 1
     fi
   done
   PATH=$PATH:/usr/sbin
+  # Nothing of an enclosing Slurm job (when this runs inside one) reaches this cluster's
+  # commands: SBATCH_PARTITION and the like are read by sbatch as options.
+  local var
+  for var in $(compgen -e | grep -E '^(SLURM|SBATCH|SALLOC|SRUN|SQUEUE|SINFO|SCONTROL)_' || true); do
+    unset "$var"
+  done
   local d user cpus ctld_port slurmd_port
   d=$(mktemp -d "${TMPDIR:-/tmp}/ckptsim-slurm.XXXXXX") || {
     slurm_cluster_why='mktemp -d failed'
@@ -122,8 +128,13 @@ slurm_cluster_start() {
   export SLURM_CONF=$d/slurm.conf
 
   local sock=$d/munge/munge.socket
-  mungekey --create --keyfile="$d/munge/munge.key" >"$d/log/mungekey.log" 2>&1 || {
-    slurm_cluster_why="mungekey failed: $(tail -n 1 "$d/log/mungekey.log")"
+  # mungekey comes with munge 0.5.14 and later; a key is any 1 KiB of random bytes before.
+  if command -v mungekey >/dev/null 2>&1 || [ -x /usr/sbin/mungekey ]; then
+    mungekey --create --keyfile="$d/munge/munge.key" >"$d/log/mungekey.log" 2>&1
+  else
+    (umask 077 && head -c 1024 /dev/urandom >"$d/munge/munge.key")
+  fi || {
+    slurm_cluster_why="no munge key: $(tail -n 1 "$d/log/mungekey.log" 2>/dev/null)"
     return 1
   }
   munged --foreground --key-file="$d/munge/munge.key" --socket="$sock" \
