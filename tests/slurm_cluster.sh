@@ -7,7 +7,7 @@
 #   slurm_cluster_start   creates the folder (mktemp -d), starts the daemons, waits until the
 #                         node is idle and exports SLURM_CONF for sbatch, squeue and scontrol.
 #                         Returns 1 with $slurm_cluster_why set when they cannot start.
-#                         SchedulerParameters is $SLURM_CLUSTER_SCHEDULER_PARAMETERS, by default
+#                         SchedulerParameters is $CKPTSIM_SLURM_SCHEDULER_PARAMETERS, by default
 #                         batch_sched_delay=0 (Slurm's default delays the start of batch jobs by
 #                         up to 3 s); set it empty for Slurm's defaults.
 #   slurm_cluster_stop    cancels the cluster's jobs, stops each daemon it started by pid (TERM,
@@ -23,11 +23,13 @@ slurm_cluster_dir=''
 slurm_cluster_pids=()
 slurm_cluster_why=''
 
-# A TCP port nothing listens on (a connection to it is refused).
+# A TCP port nothing listens on (a connection to it is refused), other than $1, below Linux's
+# ephemeral range (32768 and up) so that no outgoing connection holds it.
 slurm_free_port() {
   local port
   for _ in $(seq 50); do
-    port=$((20000 + RANDOM % 40000))
+    port=$((20000 + RANDOM % 12000))
+    [ "$port" != "${1:-}" ] || continue
     if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
       echo "$port"
       return 0
@@ -118,11 +120,11 @@ slurm_cluster_start() {
   mkdir -m 0755 "$d/munge" "$d/state" "$d/spool" "$d/log"
   user=$(id -un)
   cpus=$(nproc)
-  ctld_port=$(slurm_free_port) && slurmd_port=$(slurm_free_port) || {
+  ctld_port=$(slurm_free_port) && slurmd_port=$(slurm_free_port "$ctld_port") || {
     slurm_cluster_why='no free TCP port found for slurmctld and slurmd'
     return 1
   }
-  local sched=${SLURM_CLUSTER_SCHEDULER_PARAMETERS-batch_sched_delay=0}
+  local sched=${CKPTSIM_SLURM_SCHEDULER_PARAMETERS-batch_sched_delay=0}
   slurm_cluster_write_conf "$d" "$user" "$cpus" "$ctld_port" "$slurmd_port" \
     "${sched:+SchedulerParameters=$sched}"
   export SLURM_CONF=$d/slurm.conf
