@@ -10,7 +10,8 @@ namespace ckptsim::cli {
 int run_command(const std::vector<std::string>& args);
 int validate_command(const std::vector<std::string>& args);
 int compare_command(const std::vector<std::string>& args);
-int sweep_command(const std::vector<std::string>& args);
+// `program` is how ckptsim was invoked (argv[0]): the command a batch file runs.
+int sweep_command(const std::vector<std::string>& args, const std::string& program = "ckptsim");
 int merge_command(const std::vector<std::string>& args);
 int explore_command(const std::vector<std::string>& args);
 int calibrate_command(const std::vector<std::string>& args);

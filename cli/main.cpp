@@ -20,8 +20,9 @@ const char* kUsage =
     "  ckptsim validate SCENARIO...\n"
     "  ckptsim compare SCENARIO --variant NAME:k=v[,k=v]... --variant ... [--seed N] [--set k=v]...\n"
     "  ckptsim sweep SCENARIO --vary k=v1,v2,... [--vary ...] [--replications R] [--jobs N]\n"
-    "                       [--shard I/N] [--list-runs] [--run N] --out FILE.csv\n"
-    "  ckptsim merge OUT.csv SHARD.csv...\n"
+    "                       [--shard I/N] [--list-runs] [--run N] [--skip-done] --out FILE.csv\n"
+    "                       [--emit-sbatch FILE --shards N]\n"
+    "  ckptsim merge OUT.csv SHARD.csv... [--runs N]\n"
     "  ckptsim explore SCENARIO [--patch N] [--window D] [--design NAME]... [--format table|json]\n"
     "                       [--trace] [--emit DIR]\n"
     "  ckptsim calibrate --checkpoints FILE [--config FILE] [--job FILE] [--subtasks [VERTEX=]FILE]...\n"
@@ -52,7 +53,7 @@ int main(int argc, char** argv) {
   if (command == "run") return ckptsim::cli::run_command(rest);
   if (command == "validate") return ckptsim::cli::validate_command(rest);
   if (command == "compare") return ckptsim::cli::compare_command(rest);
-  if (command == "sweep") return ckptsim::cli::sweep_command(rest);
+  if (command == "sweep") return ckptsim::cli::sweep_command(rest, argv[0]);
   if (command == "merge") return ckptsim::cli::merge_command(rest);
   if (command == "explore") return ckptsim::cli::explore_command(rest);
   if (command == "calibrate") return ckptsim::cli::calibrate_command(rest);

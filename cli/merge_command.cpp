@@ -1,5 +1,9 @@
-// `ckptsim merge OUT.csv SHARD.csv...`: joins the runs files of `sweep --shard` (or `--run`)
-// into the files one unsharded sweep would have written (OUT.csv, OUT.points.csv, plots).
+// `ckptsim merge OUT.csv SHARD.csv...`: joins the runs files of `sweep --shard` (or `--run`),
+// given in any order, into the files one unsharded sweep would have written (OUT.csv,
+// OUT.points.csv, plots). Every missing or duplicated shard is named before anything is written.
+#include <glob.h>
+
+#include <filesystem>
 #include <iostream>
 #include <map>
 
@@ -7,6 +11,8 @@
 #include <fmt/format.h>
 
 #include "cli/commands.hpp"
+#include "cli/sweep_outputs.hpp"
+#include "cli/sweep_shards.hpp"
 #include "cli/sweep_table.hpp"
 
 namespace po = boost::program_options;
@@ -15,17 +21,97 @@ namespace ckptsim::cli {
 
 namespace {
 
+const char* kWho = "ckptsim merge";
+
 const char* kMergeUsage =
     "usage: ckptsim merge OUT.csv SHARD.csv... [--runs N] [--plot COLUMN]...\n"
     "                     [--plot-mark VALUE=LABEL]... [--plot-title TEXT]\n"
-    "joins the runs files of `ckptsim sweep --shard I/N` (or --run N) into OUT.csv and\n"
-    "OUT.points.csv, byte-identical to one unsharded sweep. Every run must be present exactly\n"
-    "once; --runs N also checks the total (ckptsim sweep ... --list-runs | tail -n +2 | wc -l).\n";
+    "joins the runs files of `ckptsim sweep --shard I/N` (or --run N), in any order, into OUT.csv\n"
+    "and OUT.points.csv, byte-identical to one unsharded sweep. Every run must be present exactly\n"
+    "once; a missing or duplicated shard is named. --runs N also checks the total (ckptsim sweep\n"
+    "... --list-runs | tail -n +2 | wc -l). A quoted pattern ('out/shard-*.csv') is expanded here.\n";
+
+int fail(const std::string& message) {
+  std::cerr << kWho << ": " << message << "\n";
+  return 2;
+}
+
+// A shard argument that is no file but a pattern (quoted, or a glob the shell left as it is
+// because nothing matched) is expanded here, in glob order.
+std::variant<std::vector<std::string>, std::string> expand_patterns(const std::vector<std::string>& args) {
+  std::vector<std::string> out;
+  for (const std::string& a : args) {
+    std::error_code ec;
+    if (std::filesystem::exists(a, ec) || a.find_first_of("*?[") == std::string::npos) {
+      out.push_back(a);
+      continue;
+    }
+    glob_t g{};
+    const int rc = glob(a.c_str(), 0, nullptr, &g);
+    if (rc == 0)
+      for (size_t i = 0; i < g.gl_pathc; ++i) out.emplace_back(g.gl_pathv[i]);
+    globfree(&g);
+    if (rc != 0) return fmt::format("no file matches '{}'", a);
+  }
+  return out;
+}
+
+struct Shards {
+  RunTable merged;                                // the header; rows are added at the end
+  std::vector<ShardFile> files;                   // each file's runs, for naming problems
+  std::map<int64_t, std::vector<std::string>> by_run;  // the first row of each run
+  std::map<int64_t, std::string> source;
+};
+
+// Reads every shard; 0, or the exit code with the error printed.
+int read_shards(const std::string& out, const std::vector<std::string>& paths, Shards& s) {
+  for (const std::string& path : paths) {
+    if (path == out) return fail(fmt::format("{} is both the output and a shard", out));
+    auto r = read_runs(path);
+    if (auto* e = std::get_if<std::string>(&r)) return fail(*e);
+    RunTable& t = std::get<RunTable>(r);
+    if (s.merged.header.empty())
+      s.merged.header = t.header;
+    else if (t.header != s.merged.header)
+      return fail(fmt::format("{} has other columns than {} (not shards of one sweep)", path, paths.front()));
+    ShardFile file{path, {}};
+    for (auto& row : t.rows) {
+      const int64_t run = std::stoll(row[0]);
+      file.runs.push_back(run);
+      if (s.by_run.emplace(run, std::move(row)).second) s.source[run] = path;
+    }
+    s.files.push_back(std::move(file));
+  }
+  return 0;
+}
+
+// Runs numbered point × R + replication, with one set of --vary values per point.
+int check_numbering(const Shards& s) {
+  const int64_t n = static_cast<int64_t>(s.by_run.size());
+  int64_t replications = 0;
+  for (const auto& [run, row] : s.by_run) replications = std::max<int64_t>(replications, std::stoll(row[2]) + 1);
+  std::map<int64_t, std::vector<std::string>> values_of;
+  const size_t k0 = s.merged.first_key(), k1 = s.merged.fingerprint_column();
+  for (const auto& [run, row] : s.by_run) {
+    const int64_t point = std::stoll(row[1]), rep = std::stoll(row[2]);
+    if (run != point * replications + rep)
+      return fail(fmt::format("{}: run {} is point {} replication {}, not point × {} + replication",
+                              s.source.at(run), run, point, rep, replications));
+    std::vector<std::string> values(row.begin() + static_cast<std::ptrdiff_t>(k0),
+                                    row.begin() + static_cast<std::ptrdiff_t>(k1));
+    auto [it, inserted] = values_of.emplace(point, values);
+    if (!inserted && it->second != values)
+      return fail(fmt::format("{}: run {} has other --vary values than the rest of point {}", s.source.at(run), run,
+                              point));
+  }
+  if (n % replications != 0)
+    return fail(fmt::format("{} runs are not whole points of {} replications: a shard is missing", n, replications));
+  return 0;
+}
 
 }  // namespace
 
 int merge_command(const std::vector<std::string>& args) {
-  const char* who = "ckptsim merge";
   po::options_description opts("ckptsim merge options");
   opts.add_options()("help,h", "show this help")(
       "runs", po::value<int64_t>(), "the expected number of runs")(
@@ -43,92 +129,42 @@ int merge_command(const std::vector<std::string>& args) {
     po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
     po::notify(vm);
   } catch (const po::error& e) {
-    std::cerr << who << ": " << e.what() << "\n" << kMergeUsage;
+    std::cerr << kWho << ": " << e.what() << "\n" << kMergeUsage;
     return 2;
   }
   if (vm.count("help")) {
     std::cout << kMergeUsage << "\n" << opts;
     return 0;
   }
-  const auto files = vm.count("files") ? vm["files"].as<std::vector<std::string>>() : std::vector<std::string>{};
-  if (files.size() < 2) {
-    std::cerr << who << ": give OUT.csv and at least one shard file\n" << kMergeUsage;
-    return 2;
-  }
   auto strings = [&](const char* name) {
     return vm.count(name) ? vm[name].as<std::vector<std::string>>() : std::vector<std::string>{};
   };
-  const std::string out = files.front();
-  RunTable merged;
-  std::map<int64_t, std::vector<std::string>> by_run;
-  std::map<int64_t, std::string> source;
-  for (size_t i = 1; i < files.size(); ++i) {
-    if (files[i] == out) {
-      std::cerr << fmt::format("{}: {} is both the output and a shard\n", who, out);
-      return 2;
-    }
-    auto r = read_runs(files[i]);
-    if (auto* e = std::get_if<std::string>(&r)) {
-      std::cerr << who << ": " << *e << "\n";
-      return 2;
-    }
-    RunTable& t = std::get<RunTable>(r);
-    if (merged.header.empty()) {
-      merged.header = t.header;
-    } else if (t.header != merged.header) {
-      std::cerr << fmt::format("{}: {} has other columns than {} (not shards of one sweep)\n", who, files[i], files[1]);
-      return 2;
-    }
-    for (auto& row : t.rows) {
-      const int64_t run = std::stoll(row[0]);
-      if (source.count(run)) {
-        std::cerr << fmt::format("{}: run {} is in both {} and {}\n", who, run, source[run], files[i]);
-        return 2;
-      }
-      source[run] = files[i];
-      by_run[run] = std::move(row);
-    }
-  }
-  // Every run 0..n-1 exactly once, numbered point × R + replication, one set of values per point.
-  const int64_t n = static_cast<int64_t>(by_run.size());
-  if (n == 0 || by_run.rbegin()->first != n - 1) {
-    std::cerr << fmt::format("{}: the shards hold {} runs but not runs 0..{}: a shard is missing\n", who, n, n - 1);
+  const auto files = strings("files");
+  if (files.size() < 2) {
+    std::cerr << kWho << ": give OUT.csv and at least one shard file\n" << kMergeUsage;
     return 2;
   }
-  if (vm.count("runs") && vm["runs"].as<int64_t>() != n) {
-    std::cerr << fmt::format("{}: the shards hold {} runs, expected {}\n", who, n, vm["runs"].as<int64_t>());
+  auto paths = expand_patterns({files.begin() + 1, files.end()});
+  if (auto* e = std::get_if<std::string>(&paths)) return fail(*e);
+  const std::string& out = files.front();
+  Shards s;
+  if (int rc = read_shards(out, std::get<std::vector<std::string>>(paths), s)) return rc;
+  if (s.by_run.empty()) return fail("the shards hold no runs");
+  // Without --runs the sweep's size is taken as the highest run + 1.
+  const int64_t total = vm.count("runs") ? vm["runs"].as<int64_t>() : s.by_run.rbegin()->first + 1;
+  const std::vector<std::string> problems = shard_problems(s.files, total);
+  for (const std::string& p : problems) fail(p);
+  if (!problems.empty()) {
+    if (!vm.count("runs"))
+      fail(fmt::format("(without --runs N the sweep is taken to end at run {}, the highest present)", total - 1));
     return 2;
   }
-  int64_t replications = 0;
-  for (const auto& [run, row] : by_run) replications = std::max<int64_t>(replications, std::stoll(row[2]) + 1);
-  std::map<int64_t, std::vector<std::string>> values_of;
-  const size_t k0 = merged.first_key(), k1 = merged.fingerprint_column();
-  for (const auto& [run, row] : by_run) {
-    const int64_t point = std::stoll(row[1]), rep = std::stoll(row[2]);
-    if (run != point * replications + rep) {
-      std::cerr << fmt::format("{}: {}: run {} is point {} replication {}, not point × {} + replication\n", who,
-                               source[run], run, point, rep, replications);
-      return 2;
-    }
-    std::vector<std::string> values(row.begin() + static_cast<std::ptrdiff_t>(k0),
-                                    row.begin() + static_cast<std::ptrdiff_t>(k1));
-    auto [it, inserted] = values_of.emplace(point, values);
-    if (!inserted && it->second != values) {
-      std::cerr << fmt::format("{}: {}: run {} has other --vary values than the rest of point {}\n", who,
-                               source[run], run, point);
-      return 2;
-    }
-  }
-  if (n % replications != 0) {
-    std::cerr << fmt::format("{}: {} runs are not whole points of {} replications: a shard is missing\n", who, n,
-                             replications);
-    return 2;
-  }
-  const auto plots = strings("plot"), marks = strings("plot-mark");
-  if (!check_plot_options(merged, plots, marks, who)) return 2;
-  for (auto& [run, row] : by_run) merged.rows.push_back(std::move(row));
-  return write_sweep_outputs(out, merged, true, plots, marks,
-                             vm.count("plot-title") ? vm["plot-title"].as<std::string>() : "", who);
+  if (int rc = check_numbering(s)) return rc;
+  const PlotOptions plots{strings("plot"), strings("plot-mark"),
+                          vm.count("plot-title") ? vm["plot-title"].as<std::string>() : ""};
+  if (!check_plot_options(s.merged, plots, kWho)) return 2;
+  for (auto& [run, row] : s.by_run) s.merged.rows.push_back(std::move(row));
+  return write_sweep_outputs(out, s.merged, true, plots, kWho);
 }
 
 }  // namespace ckptsim::cli

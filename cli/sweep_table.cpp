@@ -100,11 +100,16 @@ std::vector<std::string> run_header(const std::vector<Axis>& axes) {
   return h;
 }
 
-std::vector<std::string> run_row(const RunId& id, uint64_t seed, const std::vector<std::string>& values,
-                                 const analysis::Recorder& rec) {
+std::vector<std::string> run_identity(const RunId& id, uint64_t seed, const std::vector<std::string>& values) {
   std::vector<std::string> r{fmt::format("{}", id.run), fmt::format("{}", id.point),
                              fmt::format("{}", id.replication), fmt::format("{}", seed)};
   for (const auto& v : values) r.push_back(v);
+  return r;
+}
+
+std::vector<std::string> run_row(const RunId& id, uint64_t seed, const std::vector<std::string>& values,
+                                 const analysis::Recorder& rec) {
+  std::vector<std::string> r = run_identity(id, seed, values);
   r.push_back(rec.fingerprint());
   r.push_back(rec.job_status());
   for (std::string_view m : analysis::metric_names())

@@ -44,6 +44,8 @@ struct RunTable {
 };
 
 std::vector<std::string> run_header(const std::vector<Axis>& axes);
+// The leading fields of a run's row: run, point, replication, seed, then the --vary values.
+std::vector<std::string> run_identity(const RunId& id, uint64_t seed, const std::vector<std::string>& values);
 std::vector<std::string> run_row(const RunId& id, uint64_t seed, const std::vector<std::string>& values,
                                  const analysis::Recorder& recorder);
 
@@ -61,14 +63,5 @@ std::string sibling_path(const std::string& out, const std::string& suffix);
 void write_plot(std::ostream& out, const RunTable& table, const std::string& column,
                 const std::string& title, const std::vector<std::string>& marks);
 bool is_numeric_column(const RunTable& table, const std::string& column);
-
-// (sweep_command.cpp, shared with merge) Writes OUT.csv, and for a complete table
-// OUT.points.csv and OUT.COLUMN.svg per plot; returns the exit code (2 on an I/O error).
-int write_sweep_outputs(const std::string& out_path, const RunTable& table, bool complete,
-                        const std::vector<std::string>& plots, const std::vector<std::string>& marks,
-                        const std::string& title, const char* who);
-// Checks --plot columns and --plot-mark values (prints the error); false when one is bad.
-bool check_plot_options(const RunTable& header_only, const std::vector<std::string>& plots,
-                        const std::vector<std::string>& marks, const char* who);
 
 }  // namespace ckptsim::cli

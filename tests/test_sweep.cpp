@@ -10,10 +10,15 @@
 #include <fstream>
 #include <sstream>
 
+#include <fmt/format.h>
+
 #include "analysis/stats.hpp"
 #include "cli/commands.hpp"
 #include "cli/session.hpp"
 #include "cli/sweep_grid.hpp"
+#include "cli/sweep_outputs.hpp"
+#include "cli/sweep_sbatch.hpp"
+#include "cli/sweep_shards.hpp"
 #include "cli/sweep_table.hpp"
 
 using namespace ckptsim;
@@ -255,4 +260,122 @@ TEST_CASE("a bad grid value fails before anything runs or is written") {
   CHECK(sweep_command({d / "s.yaml", "--vary", "checkpointing.interval=1min", "--run", "1", "--out", d / "x.csv"}) == 2);
   CHECK(sweep_command({d / "s.yaml", "--vary", "checkpointing.interval=1min", "--jobs", "0", "--out", d / "x.csv"}) == 2);
   CHECK_FALSE(fs::exists(d / "x.csv"));
+}
+
+TEST_CASE("merge names each missing or duplicated shard") {
+  // Shards of 10 runs over 4: 0 -> 0,4,8; 1 -> 1,5,9; 2 -> 2,6; 3 -> 3,7.
+  const ShardFile s0{"s0.csv", {0, 4, 8}}, s1{"s1.csv", {1, 5, 9}}, s2{"s2.csv", {2, 6}}, s3{"s3.csv", {3, 7}};
+  CHECK(shard_count({s0, s1, s2, s3}) == 4);
+  CHECK(shard_problems({s2, s0, s3, s1}, 10).empty());  // any order
+  CHECK(shard_problems({s0, s1, s3}, 10) ==
+        std::vector<std::string>{"shard 2/4 is missing: no file holds its runs 2, 6 (rerun it with --shard 2/4)"});
+  CHECK(shard_problems({s0, s1, s2}, 10) ==
+        std::vector<std::string>{"shard 3/4 is missing: no file holds its runs 3, 7 (rerun it with --shard 3/4)"});
+  const ShardFile cut{"cut.csv", {1, 5}};
+  CHECK(shard_problems({s0, cut, s2, s3}, 10) ==
+        std::vector<std::string>{
+            "cut.csv holds 2 of the 3 runs of shard 1/4: run 9 missing (rerun it with --shard 1/4)"});
+  const ShardFile copy{"copy.csv", {2, 6}};
+  CHECK(shard_problems({s0, s1, s2, s3, copy}, 10) ==
+        std::vector<std::string>{"s2.csv and copy.csv are the same shard (runs 2, 6): give it once"});
+  CHECK(shard_problems({s0, s1, s2, s3, s2}, 10) == std::vector<std::string>{"s2.csv is given twice"});
+  // Files of another shard count overlap: named by their runs.
+  const ShardFile other{"other.csv", {0, 5}};
+  CHECK_FALSE(shard_count({s0, other}));
+  CHECK(shard_problems({s0, s1, s2, s3, other}, 10) ==
+        std::vector<std::string>{"s0.csv and other.csv both hold run 0", "s1.csv and other.csv both hold run 5"});
+  // Files of --run N (one run each): the missing runs.
+  CHECK(shard_problems({{"r0", {0}}, {"r2", {2}}, {"r3", {3}}}, 12) ==
+        std::vector<std::string>{"9 of the 12 runs are missing: runs 1, 4, 5, 6, 7, 8, 9, 10 and 1 more"});
+  CHECK(shard_problems({s0, s1, s2, s3}, 8) ==
+        std::vector<std::string>{"s0.csv holds run 8, past the sweep's 8 runs (0..7)",
+                                 "s1.csv holds run 9, past the sweep's 8 runs (0..7)"});
+}
+
+TEST_CASE("--skip-done: a runs file is complete only byte for byte") {
+  TempDir d;
+  REQUIRE(sweep_command(sweep_args(d, {"--out", d / "s1.csv", "--shard", "1/4"})) == 0);
+  const std::string whole = slurp(d / "s1.csv");
+  const RunTable t = std::get<RunTable>(read_runs(d / "s1.csv"));
+  REQUIRE(t.rows.size() == 5);  // runs 1, 5, 9, 13, 17
+  std::vector<std::vector<std::string>> ids;
+  for (const auto& row : t.rows) ids.emplace_back(row.begin(), row.begin() + static_cast<std::ptrdiff_t>(t.fingerprint_column()));
+  auto complete = [&](const std::string& text) {
+    std::ofstream(d / "x.csv", std::ios::binary) << text;
+    auto r = read_complete_runs(d / "x.csv", t.header, ids);
+    return std::holds_alternative<RunTable>(r) ? std::string("complete") : std::get<std::string>(r);
+  };
+  CHECK(complete(whole) == "complete");
+  const size_t last_line = whole.rfind('\n', whole.size() - 2) + 1;
+  CHECK(complete(whole.substr(0, last_line)) == d / "x.csv" + ": 4 of the 5 runs");          // cut at a line end
+  CHECK(complete(whole.substr(0, whole.size() - 1)) == d / "x.csv" + ": not in the form sweep writes");  // no last newline
+  CHECK(complete(whole + "\n") == d / "x.csv" + ": not in the form sweep writes");  // a blank line
+  CHECK(complete(whole.substr(0, last_line + 30)).find("fields, the header has") != std::string::npos);  // mid-line
+  CHECK(complete(t.header.front()) == d / "x.csv" + ":1: not a ckptsim sweep runs file (header run,point,replication,seed,...)");
+  auto other_seed = ids;
+  other_seed[2][3] = "12";
+  std::ofstream(d / "x.csv", std::ios::binary) << whole;
+  CHECK(std::get<std::string>(read_complete_runs(d / "x.csv", t.header, other_seed)) ==
+        d / "x.csv" + ": row 3 is seed 11, this sweep's is 12");
+  // The command: a complete shard is left alone, a cut one runs again to the same bytes.
+  std::ofstream(d / "s1.csv", std::ios::binary) << whole.substr(0, last_line);
+  REQUIRE(sweep_command(sweep_args(d, {"--out", d / "s1.csv", "--shard", "1/4", "--skip-done"})) == 0);
+  CHECK(slurp(d / "s1.csv") == whole);
+  fs::last_write_time(d / "s1.csv", fs::file_time_type{});
+  REQUIRE(sweep_command(sweep_args(d, {"--out", d / "s1.csv", "--shard", "1/4", "--skip-done"})) == 0);
+  CHECK(fs::last_write_time(d / "s1.csv") == fs::file_time_type{});
+}
+
+TEST_CASE("shell words") {
+  CHECK(shell_quote("checkpointing.interval=1min,2min") == "checkpointing.interval=1min,2min");
+  CHECK(shell_quote("storage.bandwidth=50MB/s..200MB/s+50MB/s") == "storage.bandwidth=50MB/s..200MB/s+50MB/s");
+  CHECK(shell_quote("k=1min..32min*2") == "'k=1min..32min*2'");
+  CHECK(shell_quote("it's") == "'it'\\''s'");
+  CHECK(shell_quote("a b") == "'a b'");
+  CHECK(shell_quote("$HOME") == "'$HOME'");
+  CHECK(shell_quote("") == "''");
+}
+
+TEST_CASE("--emit-sbatch writes the job array of the sweep and runs nothing") {
+  TempDir d;
+  const std::string file = d / "study.sbatch", out = d / "o/study.csv", s = d / "s.yaml";
+  REQUIRE(sweep_command(sweep_args(d, {"--out", out, "--jobs", "2", "--shards", "4", "--set", "seed=5",
+                                       "--plot", "completed", "--emit-sbatch", file}),
+                        "build/cli/ckptsim") == 0);
+  CHECK_FALSE(fs::exists(out));
+  CHECK(fs::is_directory(d / "o"));  // Slurm opens the tasks' logs there
+  const std::string merge = fmt::format(
+      "sbatch --dependency=afterok:$jid --output={0}/o/study.merge.log --wrap 'build/cli/ckptsim merge "
+      "{0}/o/study.csv {0}/o/study.shard-*.csv --runs 18 --plot completed'",
+      d.path.string());
+  CHECK(slurp(file) == fmt::format(R"(#!/bin/bash
+# ckptsim sweep as a Slurm job array: task I runs shard I/4 of the 18 runs into
+# {0}/o/study.shard-I.csv. Written by `ckptsim sweep --emit-sbatch`; paths are relative to the
+# directory sbatch is run from. A task whose shard file is complete does not run it again
+# (--skip-done): after a failure, submit the same file again. Submit, then merge:
+#   jid=$(sbatch --parsable {0}/study.sbatch)
+#   {1}
+#SBATCH --job-name=ckptsim-sweep-test
+#SBATCH --array=0-3
+#SBATCH --cpus-per-task=2
+#SBATCH --output={0}/o/study.shard-%a.log
+: "${{SLURM_ARRAY_TASK_ID:?this file is a Slurm job array: submit it with sbatch}}"
+exec build/cli/ckptsim sweep {0}/s.yaml \
+  --vary 'checkpointing.interval=1min..4min*2' \
+  --vary storage.bandwidth=50MB/s,200MB/s \
+  --replications 3 \
+  --set seed=5 \
+  --jobs "$SLURM_CPUS_PER_TASK" --skip-done --progress \
+  --shard "$SLURM_ARRAY_TASK_ID/4" --out "{0}/o/study.shard-$SLURM_ARRAY_TASK_ID.csv"
+)",
+                                   d.path.string(), merge));
+  // Usage errors: exit 2, no file.
+  fs::remove(file);
+  CHECK(sweep_command(sweep_args(d, {"--out", out, "--emit-sbatch", file})) == 2);  // no --shards
+  CHECK(sweep_command(sweep_args(d, {"--out", out, "--shards", "19", "--emit-sbatch", file})) == 2);
+  CHECK(sweep_command(sweep_args(d, {"--out", out, "--shards", "2", "--shard", "0/2", "--emit-sbatch", file})) == 2);
+  CHECK(sweep_command(sweep_args(d, {"--out", out, "--shards", "2", "--skip-done", "--emit-sbatch", file})) == 2);
+  CHECK(sweep_command(sweep_args(d, {"--out", d / "a b.csv", "--shards", "2", "--emit-sbatch", file})) == 2);
+  CHECK(sweep_command(sweep_args(d, {"--out", out, "--shards", "2"})) == 2);  // --shards alone
+  CHECK_FALSE(fs::exists(file));
 }
