@@ -16,8 +16,9 @@
 namespace ckptsim::cli {
 
 std::string ScenarioError::format() const {
-  if (line > 0) return fmt::format("{}:{}:{}: error: {}", file, line, column, message);
-  return fmt::format("{}: error: {}", file, message);
+  const char* kind = warning ? "warning" : "error";
+  if (line > 0) return fmt::format("{}:{}:{}: {}: {}", file, line, column, kind, message);
+  return fmt::format("{}: {}: {}", file, kind, message);
 }
 
 namespace {
@@ -121,6 +122,7 @@ LoadResult load_scenario_text(const std::string& text, const std::string& file_n
     out.file = file_name;
     read_scenario(reader, root, out);
     if (reader.error_count() > 0) return std::move(reader.errors());
+    out.warnings = std::move(reader.warnings());
     return out;
   } catch (const YAML::Exception& e) {
     return std::vector<ScenarioError>{

@@ -27,7 +27,9 @@ struct ScenarioError {
   int line = 0;    // 1-based; 0 when there is no position (e.g. an unreadable file)
   int column = 0;  // 1-based
   std::string message;
-  // "file:line:column: error: message" (or "file: error: message" without a position)
+  bool warning = false;  // a warning: the scenario loads and runs all the same
+  // "file:line:column: error: message" (or "file: error: message" without a position);
+  // "warning:" for a warning.
   std::string format() const;
 };
 
@@ -38,6 +40,8 @@ struct LoadedScenario {
   model::Scenario scenario;
   std::vector<Expectation> expectations;
   std::string file;
+  // What loads but is likely not what the author meant, positioned like errors.
+  std::vector<ScenarioError> warnings;
 };
 
 using LoadResult = std::variant<LoadedScenario, std::vector<ScenarioError>>;

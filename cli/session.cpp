@@ -51,6 +51,7 @@ std::optional<LoadedScenario> load_or_report(const std::string& path,
     return std::nullopt;
   }
   LoadedScenario loaded = std::move(std::get<LoadedScenario>(result));
+  for (const ScenarioError& w : loaded.warnings) std::cerr << w.format() << "\n";
   if (seed) loaded.scenario.seed = *seed;
   return loaded;
 }

@@ -87,6 +87,13 @@ void YamlReader::error_at(const Where& w, std::string message) {
   errors_.push_back({w.file, w.pos.line, w.pos.column, std::move(message)});
 }
 
+void YamlReader::warn(const YamlNode& n, std::string message) { warn_at(where(n), std::move(message)); }
+
+void YamlReader::warn_at(const Where& w, std::string message) {
+  if (warnings_.size() >= kMaxErrors) return;
+  warnings_.push_back({w.file, w.pos.line, w.pos.column, std::move(message), true});
+}
+
 void YamlReader::missing(const YamlMap& m, std::string_view key, std::string_view what) {
   error(m.self, fmt::format("{}: missing required key '{}' ({})", section(m.self), key, what));
 }

@@ -71,6 +71,10 @@ class YamlReader {
 
   void error(const YamlNode& n, std::string message);
   void error_at(const Where& w, std::string message);
+  // Something that loads but is likely not what the author meant.
+  void warn(const YamlNode& n, std::string message);
+  void warn_at(const Where& w, std::string message);
+  std::vector<ScenarioError>& warnings() { return warnings_; }
   // "<section>: missing required key '<key>' (<what>)", at the mapping.
   void missing(const YamlMap& m, std::string_view key, std::string_view what);
 
@@ -106,6 +110,7 @@ class YamlReader {
   std::string file_;
   std::vector<AppliedOverride> overrides_;
   std::vector<ScenarioError> errors_;
+  std::vector<ScenarioError> warnings_;
 };
 
 }  // namespace ckptsim::cli
