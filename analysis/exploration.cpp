@@ -125,28 +125,44 @@ size_t distance(const Outcome& a, const Outcome& b) {
          (a.failovers != b.failovers) + (a.rescued != b.rescued);
 }
 
-// The first difference between an outcome and a serial order's, in words.
-std::string first_difference(const Outcome& got, const Outcome& want) {
-  for (const CheckpointFate& g : got.checkpoints) {
-    auto it = std::find_if(want.checkpoints.begin(), want.checkpoints.end(),
-                           [&](const CheckpointFate& w) { return w.id == g.id; });
-    if (it == want.checkpoints.end())
-      return fmt::format("checkpoint {} is {}; it does not exist there", g.id, fate_text(g));
-    if (!(*it == g)) return fmt::format("checkpoint {} is {}; there {}", g.id, fate_text(g), fate_text(*it));
-  }
-  for (const CheckpointFate& w : want.checkpoints)
-    if (std::none_of(got.checkpoints.begin(), got.checkpoints.end(),
-                     [&](const CheckpointFate& g) { return g.id == w.id; }))
-      return fmt::format("there is no checkpoint {}; there it is {}", w.id, fate_text(w));
+// The metrics that differ, in words: "completed 13 against 18, expired 1 against 0".
+std::string metric_differences(const Outcome& got, const Outcome& want) {
   std::string metrics;
   auto add = [&](const char* name, int64_t g, int64_t w) {
-    if (g != w) metrics += fmt::format("{}{} {} (there {})", metrics.empty() ? "" : ", ", name, g, w);
+    if (g != w) metrics += fmt::format("{}{} {} against {}", metrics.empty() ? "" : ", ", name, g, w);
   };
   add("completed", got.completed, want.completed);
   add("expired", got.expired, want.expired);
   add("failovers", got.failovers, want.failovers);
   add("rescued", got.rescued, want.rescued);
   return metrics;
+}
+
+// The first checkpoint whose fate differs from a serial order's, then the metrics, in words.
+std::string first_difference(const Outcome& got, const Outcome& want) {
+  std::string checkpoint;
+  for (const CheckpointFate& g : got.checkpoints) {
+    auto it = std::find_if(want.checkpoints.begin(), want.checkpoints.end(),
+                           [&](const CheckpointFate& w) { return w.id == g.id; });
+    if (it == want.checkpoints.end()) {
+      checkpoint = fmt::format("checkpoint {} is {}; it does not exist there", g.id, fate_text(g));
+      break;
+    }
+    if (!(*it == g)) {
+      checkpoint = fmt::format("checkpoint {} is {}; there {}", g.id, fate_text(g), fate_text(*it));
+      break;
+    }
+  }
+  if (checkpoint.empty())
+    for (const CheckpointFate& w : want.checkpoints)
+      if (std::none_of(got.checkpoints.begin(), got.checkpoints.end(),
+                       [&](const CheckpointFate& g) { return g.id == w.id; })) {
+        checkpoint = fmt::format("there is no checkpoint {}; there it is {}", w.id, fate_text(w));
+        break;
+      }
+  const std::string metrics = metric_differences(got, want);
+  if (checkpoint.empty()) return metrics;
+  return metrics.empty() ? checkpoint : checkpoint + "; " + metrics;
 }
 
 std::string read_text(const StepSeen& s) {

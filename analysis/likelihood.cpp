@@ -18,8 +18,9 @@ LikelihoodShare wilson(size_t count, size_t n) {
   const double center = (p + z * z / (2 * nn)) / denom;
   const double half = z / denom * std::sqrt(p * (1 - p) / nn + z * z / (4 * nn * nn));
   s.share = p;
-  s.low = std::max(0.0, center - half);
-  s.high = std::min(1.0, center + half);
+  // At the ends the bound is exact (0 or 1), not a rounding error away from it.
+  s.low = count == 0 ? 0.0 : std::max(0.0, center - half);
+  s.high = count == n ? 1.0 : std::min(1.0, center + half);
   return s;
 }
 

@@ -12,6 +12,7 @@
 #include <type_traits>
 #include <variant>
 
+#include "cli/explore_schema.hpp"
 #include "cli/scenario_schema.hpp"
 #include "sim/names.hpp"
 
@@ -121,9 +122,23 @@ const Section<PatchRequest>& patch_schema() {
       "events[].patch",
       "A PATCH /jobs/:jobid/checkpoints/configuration request (FLIP-571), made at `at`.",
       {custom_key<PatchRequest>("body", read_patch_body, patch_body_doc()),
-       key("apply", &PatchRequest::apply, choice<PatchApply>({"atomic", "torn"}),
-           "`atomic`: both fields change in one step; `torn`: one after the other (`tear`)."),
+       key("apply", &PatchRequest::apply, choice<PatchApply>({"atomic", "torn", "interleaved"}),
+           "`atomic`: both fields change in one step; `torn`: one after the other (`tear`); "
+           "`interleaved`: a design's steps in `order` against the coordinator's (docs/explore.md)."),
        key("tear", tear_schema(), "With `apply: torn`: which field first, and the gap."),
+       key("design", &PatchRequest::design, text("design name"),
+           "With `apply: interleaved`: a built-in design or one of explore.designs.")
+           .when_absent("`steps` instead"),
+       key("steps", &PatchRequest::steps, StepsValue{},
+           "With `apply: interleaved`: the handler's steps, written out as in explore.designs.")
+           .when_absent("`design` instead"),
+       key("order", &PatchRequest::order, list_of_values(StepLabelValue{}),
+           "With `apply: interleaved`: the interleaving, e.g. [tick, W:interval, create, W:timeout, "
+           "L:rearm+reschedule]; the writer goes when its step comes next.")
+           .when_absent("the writer's steps at once"),
+       key("window", &PatchRequest::window, duration(),
+           "With `apply: interleaved`: the window [at, at + window] the order covers.")
+           .when_absent("the base interval at `at`"),
        key("interval_policy", &PatchRequest::interval_policy,
            choice<IntervalPolicy>(sim::enum_names<IntervalPolicy>()),
            "How a new interval moves the armed tick: `earlier_only` (Flink's FLIP-309 rule), "

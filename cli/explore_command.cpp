@@ -11,6 +11,7 @@
 #include "analysis/explore_report.hpp"
 #include "cli/commands.hpp"
 #include "cli/explore_emit.hpp"
+#include "cli/explore_schema.hpp"
 #include "cli/session.hpp"
 #include "sim/units.hpp"
 
@@ -23,7 +24,7 @@ namespace {
 const char* kExploreUsage =
     "usage: ckptsim explore SCENARIO [--patch N] [--window D] [--design NAME]...\n"
     "                                [--format table|json] [--trace] [--emit DIR]\n"
-    "                                [--seed N] [--set key=value]...\n";
+    "                                [--likelihood N --gap DIST] [--seed N] [--set key=value]...\n";
 
 // The file index of the Nth (1-based) patch event, if there is one.
 std::optional<uint32_t> nth_patch(const model::Scenario& s, int n) {
@@ -72,6 +73,12 @@ int explore_command(const std::vector<std::string>& args) {
       "format", po::value<std::string>()->default_value("table"), "table | json")(
       "trace", po::bool_switch(), "print each FORBIDDEN row's interleaving, writer and coordinator side by side")(
       "emit", po::value<std::string>(), "write a scenario reproducing each distinct outcome of each design into DIR")(
+      "likelihood", po::value<size_t>(),
+      "sample N timings of the patch (arrival uniform over one base interval, writer gaps from --gap) "
+      "and report the share of each grade with a 95% Wilson interval")(
+      "gap", po::value<std::string>(),
+      "the gap between the writer's steps: a duration or a distribution, e.g. "
+      "'{dist: lognormal, median: 2us, sigma: 2}'")(
       "seed", po::value<uint64_t>(), "override the scenario's seed")(
       "set", po::value<std::vector<std::string>>()->composing(), "override a field before validation");
   po::variables_map vm;
@@ -90,6 +97,23 @@ int explore_command(const std::vector<std::string>& args) {
       return 2;
     }
     window = *w;
+  }
+  std::optional<model::Distribution> gap;
+  if (vm.count("likelihood") != vm.count("gap")) {
+    std::cerr << "ckptsim explore: --likelihood N and --gap DIST go together\n";
+    return 2;
+  }
+  if (vm.count("gap")) {
+    auto g = schema::read_duration_distribution(vm["gap"].as<std::string>(), "--gap");
+    if (auto* errors = std::get_if<std::vector<ScenarioError>>(&g)) {
+      for (const ScenarioError& e : *errors) std::cerr << e.format() << "\n";
+      return 2;
+    }
+    gap = std::get<model::Distribution>(g);
+    if (vm["likelihood"].as<size_t>() == 0) {
+      std::cerr << "ckptsim explore: --likelihood: expected at least 1 sample\n";
+      return 2;
+    }
   }
   std::vector<std::string> sets;
   if (vm.count("set")) sets = vm["set"].as<std::vector<std::string>>();
@@ -121,7 +145,7 @@ int explore_command(const std::vector<std::string>& args) {
   auto built = model::JobGraph::build(scenario.operators, scenario.edges);
   analysis::ExploreRequest request;
   request.event = *event;
-  request.window = window;
+  request.window = window ? window : scenario.explore.window;
   request.designs = *designs;
   const analysis::ExploreResult result =
       analysis::explore(scenario, std::get<model::JobGraph>(built), request);
@@ -129,11 +153,17 @@ int explore_command(const std::vector<std::string>& args) {
     std::cerr << fmt::format("ckptsim explore: {}: {}\n", path, result.error);
     return 2;
   }
-  const std::optional<analysis::Likelihood> likelihood;
+  std::optional<analysis::Likelihood> likelihood;
+  if (gap)
+    likelihood = analysis::estimate_likelihood(result, vm["likelihood"].as<size_t>(), *gap,
+                                               vm["gap"].as<std::string>(), scenario.seed,
+                                               scenario.replication);
   const analysis::ExploreReport report{scenario, n, patch, result, likelihood};
   try {
     if (vm.count("emit")) {
-      const std::vector<std::string> written = emit_interleavings(path, sets, seed, *event, report,
+      std::string command = "ckptsim explore";
+      for (const std::string& a : args) command += " " + a;
+      const std::vector<std::string> written = emit_interleavings(command, path, sets, seed, *event, report,
                                                                   vm["emit"].as<std::string>());
       for (const std::string& f : written) std::cerr << "wrote " << f << "\n";
     }

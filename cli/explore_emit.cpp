@@ -51,7 +51,8 @@ YAML::Node loaded_tree(const std::string& path, const std::vector<std::string>& 
 
 }  // namespace
 
-std::vector<std::string> emit_interleavings(const std::string& scenario_path,
+std::vector<std::string> emit_interleavings(const std::string& command,
+                                            const std::string& scenario_path,
                                             const std::vector<std::string>& sets,
                                             std::optional<uint64_t> seed, uint32_t event,
                                             const analysis::ExploreReport& report,
@@ -71,12 +72,17 @@ std::vector<std::string> emit_interleavings(const std::string& scenario_path,
       size_t samples = 0;
       for (const analysis::Row& r : d.rows)
         if (r.outcome == row.outcome) samples += r.samples;
-      YAML::Node node = YAML::Clone(base);
       const std::string name = fmt::format("{}.{}.{}", report.scenario.name, d.name, k + 1);
+      // name and description first, then the scenario's keys as they were.
+      YAML::Node node;
       node["name"] = name;
       node["description"] = fmt::format(
-          "Reproduces an interleaving of the '{}' design of patch {} ({}): {}. {}", d.name,
-          report.patch_number, analysis::to_string(row.grade), x.labels(), row.description);
+          "Patch {} interleaved by the '{}' design as {} ({}): {}.", report.patch_number, d.name,
+          x.labels(), analysis::to_string(row.grade), row.description);
+      for (auto it = base.begin(); it != base.end(); ++it) {
+        const std::string key = it->first.as<std::string>();
+        if (key != "name" && key != "description") node[key] = YAML::Clone(it->second);
+      }
       YAML::Node patch = node["events"][event]["patch"];
       patch.remove("tear");
       patch["apply"] = "interleaved";
@@ -99,9 +105,9 @@ std::vector<std::string> emit_interleavings(const std::string& scenario_path,
       const std::filesystem::path file = std::filesystem::path(dir) / (name + ".yaml");
       std::ofstream f(file, std::ios::binary);
       f << fmt::format(
-          "# Emitted by `ckptsim explore {}`: design '{}', {} of {} interleavings in this outcome.\n"
+          "# Emitted by `{}`: design '{}', {} of its {} interleavings end in this outcome.\n"
           "# Run it with `ckptsim run {}`; its expectations pin the outcome the explorer saw.\n",
-          scenario_path, d.name, samples, d.interleavings.size(), file.string());
+          command, d.name, samples, d.interleavings.size(), file.string());
       f << out.c_str() << "\n";
       if (!f) throw std::runtime_error("cannot write " + file.string());
       written.push_back(file.string());

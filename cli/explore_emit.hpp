@@ -13,9 +13,11 @@
 
 namespace ckptsim::cli {
 
-// `sets` and `seed` are the command line's overrides, applied to the copy as the loader applied
-// them. Returns the files written. Throws std::runtime_error when a file cannot be written.
-std::vector<std::string> emit_interleavings(const std::string& scenario_path,
+// `command` is the explore command line (for the files' opening comment); `sets` and `seed` are
+// its overrides, applied to the copy as the loader applied them. Returns the files written.
+// Throws std::runtime_error when a file cannot be written.
+std::vector<std::string> emit_interleavings(const std::string& command,
+                                            const std::string& scenario_path,
                                             const std::vector<std::string>& sets,
                                             std::optional<uint64_t> seed, uint32_t event,
                                             const analysis::ExploreReport& report,

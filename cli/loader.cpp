@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
+#include "cli/explore_schema.hpp"
 #include "cli/overrides.hpp"
 #include "cli/scenario_schema.hpp"
 #include "cli/yaml_reader.hpp"
@@ -82,12 +83,13 @@ void read_scenario(YamlReader& y, const YAML::Node& root, LoadedScenario& out) {
                                                                 : yaml_type_name(root)));
     return;
   }
-  schema::Context c{y, {}, {}, {}, {}, y.where(rn)};
+  schema::Context c{y, {}, {}, {}, {}, {}, y.where(rn)};
   const bool read = schema::scenario_schema().read(c, rn, out.scenario);
   out.expectations = std::move(c.expectations);
   if (!read) return;
   if (y.error_count() > 0) return;
   schema::check_load_events(c, out.scenario);
+  schema::check_interleaved_patches(c, out.scenario);
   check_graph(c, out.scenario);
 }
 

@@ -4,6 +4,7 @@
 // model/scenario.hpp, and `cmake --build build --target scenario-reference` for the docs.
 #include <limits>
 
+#include "cli/explore_schema.hpp"
 #include "cli/scenario_schema.hpp"
 #include "sim/names.hpp"
 
@@ -221,6 +222,8 @@ const Section<Scenario>& scenario_schema() {
        key("restart_strategy", &Scenario::restart_strategy, restart_schema(), "Restarts after failures."),
        key("config", &Scenario::config, config_schema(), "What a JobManager failover keeps."),
        key("failures", &Scenario::failures, failures_schema(), "Random failures."),
+       key("explore", &Scenario::explore, explore_schema(),
+           "How `ckptsim explore` interleaves a PATCH with the coordinator."),
        key("events", &Scenario::events, list_of(event_schema(), "events", false, &Context::event_places),
            "The script: changes at given virtual times, applied in file order at equal times."),
        key<Scenario>("expect", &Context::expectations,

@@ -65,7 +65,7 @@ struct MapSchema {
 struct Context {
   YamlReader& yaml;
   std::vector<analysis::Expectation> expectations;
-  std::vector<Where> operator_places, edge_places, event_places;
+  std::vector<Where> operator_places, edge_places, event_places, design_places;
   Where job_place;
 };
 

@@ -121,6 +121,7 @@ struct ConfigSpec {
 // update beyond the built-in ones (steps.hpp).
 struct ExploreSpec {
   Readers readers = Readers::split;
+  std::optional<Duration> window;  // `ckptsim explore`'s default window (else the base interval)
   std::vector<Design> designs;
 };
 

@@ -23,3 +23,19 @@ add_test(NAME cli/usage-errors
                  -DWORK=${CMAKE_CURRENT_BINARY_DIR}/cli-runs
                  -P ${CMAKE_CURRENT_SOURCE_DIR}/cli_checks.cmake)
 set_tests_properties(cli/usage-errors PROPERTIES TIMEOUT 300)
+
+# The explorer's scenarios: every design's table pinned by a golden JSON, the exit code, and the
+# scenarios --emit writes reproducing their outcomes.
+file(GLOB CKPTSIM_EXPLORE_SCENARIOS CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/scenarios/explore/*.yaml)
+foreach(scenario ${CKPTSIM_EXPLORE_SCENARIOS})
+  get_filename_component(name ${scenario} NAME_WE)
+  add_test(NAME explore/${name}
+           COMMAND ${CMAKE_COMMAND}
+                   -DCKPTSIM=$<TARGET_FILE:ckptsim>
+                   -DSCENARIO=${scenario}
+                   -DNAME=${name}
+                   -DGOLDEN=${CMAKE_SOURCE_DIR}/tests/golden/explore/${name}.json
+                   -DWORK=${CMAKE_CURRENT_BINARY_DIR}/explore-runs/${name}
+                   -P ${CMAKE_CURRENT_SOURCE_DIR}/explore_scenario.cmake)
+  set_tests_properties(explore/${name} PROPERTIES TIMEOUT 300)
+endforeach()

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "analysis/explore.hpp"
+#include "analysis/likelihood.hpp"
 #include "tests/model_fixture.hpp"
 
 using namespace ckptsim::testing;
@@ -15,6 +16,7 @@ using ckptsim::analysis::DesignResult;
 using ckptsim::analysis::ExploreRequest;
 using ckptsim::analysis::ExploreResult;
 using ckptsim::analysis::Grade;
+using ckptsim::analysis::interleaving_for;
 
 namespace {
 
@@ -247,4 +249,94 @@ TEST_CASE("carried readers: the tick's single read carries a torn pair into its 
   CHECK(counts(design(r, "volatile-timeout-first")) == Counts{10, 7, 3, 0});
   CHECK(counts(design(r, "locked")) == Counts{3, 3, 0, 0});
   CHECK(counts(design(r, "snapshot")) == Counts{6, 6, 0, 0});
+}
+
+TEST_CASE("a run with apply: interleaved and an interleaving's order is that interleaving, to the event") {
+  // The emitted scenarios of --emit rest on this: the same design and order, run as an ordinary
+  // scenario, give the same fingerprint as the explorer's branch.
+  const Scenario base = tick_instant_case();
+  const ExploreResult r = explore_all(base, 1 * kMinute);
+  REQUIRE(r.error.empty());
+  for (const DesignResult& d : r.designs) {
+    CAPTURE(d.name);
+    for (const auto& x : d.interleavings) {
+      CAPTURE(x.labels());
+      Scenario s = base;
+      PatchRequest& p = std::get<PatchRequest>(s.events[0].what);
+      p.apply = PatchApply::interleaved;
+      p.steps = find_design(d.name, {})->steps;
+      p.window = 1 * kMinute;
+      for (const std::string& l : x.label_list()) p.order.push_back(*parse_step_label(l));
+      Collector c = run(s);
+      CHECK(c.finished().fingerprint == x.fingerprint);
+      const auto closed = c.all<events::WindowClosed>();
+      REQUIRE(closed.size() == 1);
+      CHECK(closed[0].second.order_followed);
+      CHECK(closed[0].second.writer_steps_left == 0);
+    }
+  }
+}
+
+TEST_CASE("an order that waits for a coordinator step that never comes is not followed") {
+  // The writer's second step is said to come after an `expire`, but nothing expires in the
+  // window: at its end the rest of the writer runs, and window-closed says so.
+  Scenario s = tick_instant_case();
+  PatchRequest& p = std::get<PatchRequest>(s.events[0].what);
+  p.apply = PatchApply::interleaved;
+  p.steps = find_design("volatile", {})->steps;
+  p.window = 1 * kMinute;
+  for (const char* l : {"W:interval", "tick", "create", "expire", "W:timeout", "L:rearm+reschedule"})
+    p.order.push_back(*parse_step_label(l));
+  Collector c = run(s);
+  const auto closed = c.all<events::WindowClosed>();
+  REQUIRE(closed.size() == 1);
+  CHECK(closed[0].first == 11 * kMinute + 1);  // the instant after the window's last
+  CHECK_FALSE(closed[0].second.order_followed);
+  CHECK(closed[0].second.writer_steps_left == 2);
+  // The interval was written at 10 min; the timeout only at the window's end.
+  const auto written = c.all<events::ConfigWritten>();
+  REQUIRE(written.size() == 2);
+  CHECK(written[0].first == 10 * kMinute);
+  CHECK(written[0].second.interval_written);
+  CHECK(written[1].first == 11 * kMinute + 1);
+  CHECK(written[1].second.timeout_written);
+}
+
+TEST_CASE("likelihood: a sampled timing picks the interleaving its instants give") {
+  const ExploreResult r = explore_all(tick_instant_case(), 1 * kMinute);
+  const DesignResult& v = design(r, "volatile");
+  const Time t = 10 * kMinute;
+  auto labels = [&](std::vector<Time> times) { return v.interleavings[interleaving_for(v, times)].labels(); };
+  // Arrival at the tick's instant, no gaps: the scripted patch goes first at an instant.
+  CHECK(labels({t, t, t}) == "W:interval W:timeout L:rearm+reschedule tick create");
+  // One microsecond late: the tick and its create come first.
+  CHECK(labels({t + 1, t + 1, t + 1}) == "tick create W:interval W:timeout L:rearm+reschedule");
+  // On time, but the second write 1 us after the first: the torn interleaving.
+  CHECK(labels({t, t + 1, t + 1}) == "W:interval tick create W:timeout L:rearm+reschedule");
+  // A gap after both writes only delays the follow-ups.
+  CHECK(labels({t, t, t + 5}) == "W:interval W:timeout tick create L:rearm+reschedule");
+}
+
+TEST_CASE("likelihood: deterministic for a seed, and the shares add up") {
+  // The default window, [10 min, 20 min]: a patch arriving late in it meets the tick at 20 min.
+  const ExploreResult r = explore_all(tick_instant_case(), std::nullopt);
+  // Gaps of a stuck handler (mean 1 min against a 10 min base interval): tears are common.
+  const Distribution gap{Distribution::Kind::exponential, 60e6, 0};
+  const auto a = ckptsim::analysis::estimate_likelihood(r, 2000, gap, "1min", 7, 0);
+  const auto b = ckptsim::analysis::estimate_likelihood(r, 2000, gap, "1min", 7, 0);
+  REQUIRE(a.designs.size() == 5);
+  for (size_t k = 0; k < a.designs.size(); ++k) {
+    CAPTURE(a.designs[k].design);
+    CHECK(a.designs[k].acceptable.count == b.designs[k].acceptable.count);
+    CHECK(a.designs[k].interesting.count == b.designs[k].interesting.count);
+    CHECK(a.designs[k].acceptable.count + a.designs[k].interesting.count + a.designs[k].forbidden.count == 2000);
+    CHECK(a.designs[k].acceptable.low <= a.designs[k].acceptable.share);
+    CHECK(a.designs[k].acceptable.share <= a.designs[k].acceptable.high);
+  }
+  // volatile tears when the tick falls between its two writes and the create before the second.
+  CHECK(a.designs[0].interesting.count > 0);
+  CHECK(a.designs[3].interesting.count == 0);  // locked never tears
+  const auto w = ckptsim::analysis::wilson(0, 10000);
+  CHECK(w.low == 0.0);
+  CHECK(w.high == doctest::Approx(3.8400e-4).epsilon(1e-3));  // the classic 0-of-10000 bound
 }

@@ -68,7 +68,7 @@ struct ToyRead {
 
 ToyRead read_toy(const std::string& text) {
   YamlReader y("t.yaml", {});
-  Context c{y, {}, {}, {}, {}, {}};
+  Context c{y, {}, {}, {}, {}, {}, {}};
   ToyRead r;
   r.mapping = toy_schema().read(c, y.child(y.root(YAML::Load("{}")), YAML::Load(text), "toy"), r.toy);
   r.errors = y.errors();

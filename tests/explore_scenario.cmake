@@ -1,0 +1,36 @@
+# Explores one scenario of scenarios/explore/: `ckptsim explore --format json` must equal its
+# golden file (tests/golden/explore/NAME.json, re-bless with tests/bless-explore), exit 1
+# exactly when a design shows a FORBIDDEN outcome, and every scenario --emit writes must
+# reproduce its outcome when run (its expectations pin it).
+file(REMOVE_RECURSE ${WORK})
+execute_process(COMMAND ${CKPTSIM} explore ${SCENARIO} --format json --emit ${WORK}/emitted
+                RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+if(NOT rc EQUAL 0 AND NOT rc EQUAL 1)
+  message(FATAL_ERROR "ckptsim explore ${SCENARIO} exited ${rc}\n${err}")
+endif()
+string(FIND "${out}" "\"verdict\": \"FORBIDDEN" forbidden)
+if((forbidden GREATER -1) AND NOT rc EQUAL 1)
+  message(FATAL_ERROR "${NAME}: a FORBIDDEN outcome, but explore exited ${rc} (expected 1)")
+endif()
+if((forbidden EQUAL -1) AND NOT rc EQUAL 0)
+  message(FATAL_ERROR "${NAME}: no FORBIDDEN outcome, but explore exited ${rc} (expected 0)")
+endif()
+if(NOT EXISTS ${GOLDEN})
+  message(FATAL_ERROR "${NAME}: no golden file ${GOLDEN}; run tests/bless-explore")
+endif()
+file(READ ${GOLDEN} golden)
+if(NOT out STREQUAL golden)
+  file(WRITE ${WORK}/actual.json "${out}")
+  message(FATAL_ERROR "${NAME}: the exploration differs from ${GOLDEN} (actual: ${WORK}/actual.json). "
+                      "Fix it, or re-bless on purpose with tests/bless-explore")
+endif()
+file(GLOB emitted ${WORK}/emitted/*.yaml)
+if(NOT emitted)
+  message(FATAL_ERROR "${NAME}: --emit wrote no scenario")
+endif()
+foreach(f ${emitted})
+  execute_process(COMMAND ${CKPTSIM} run ${f} RESULT_VARIABLE rc OUTPUT_VARIABLE o ERROR_VARIABLE e)
+  if(NOT rc EQUAL 0)
+    message(FATAL_ERROR "${NAME}: the emitted ${f} does not reproduce its outcome (exit ${rc})\n${o}\n${e}")
+  endif()
+endforeach()
