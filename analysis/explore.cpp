@@ -1,5 +1,6 @@
 #include "analysis/explore.hpp"
 
+#include <algorithm>
 #include <chrono>
 
 #include <fmt/format.h>
@@ -33,6 +34,20 @@ std::string status_error(int status, Time at) {
 }
 
 }  // namespace
+
+ExploreRequest default_request(const model::Scenario& scenario, uint32_t event) {
+  ExploreRequest r;
+  r.event = event;
+  r.window = scenario.explore.window;
+  r.designs = model::builtin_designs();
+  for (const model::Design& d : scenario.explore.designs) {
+    auto same = std::find_if(r.designs.begin(), r.designs.end(),
+                             [&](const model::Design& b) { return b.name == d.name; });
+    if (same != r.designs.end()) *same = d;
+    else r.designs.push_back(d);
+  }
+  return r;
+}
 
 bool ExploreResult::any_forbidden() const {
   for (const DesignResult& d : designs)

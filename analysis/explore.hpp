@@ -36,6 +36,11 @@ struct ExploreResult {
   bool any_forbidden() const;
 };
 
+// What `ckptsim explore SCENARIO` explores without options, for the patch with file index
+// `event`: every built-in design and the scenario's own (a scenario
+// design with a built-in's name replaces it), and the scenario's explore.window if it has one.
+ExploreRequest default_request(const model::Scenario& scenario, uint32_t event);
+
 ExploreResult explore(const model::Scenario& scenario, const model::JobGraph& graph,
                       const ExploreRequest& request);
 

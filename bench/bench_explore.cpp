@@ -1,5 +1,5 @@
-// The explorer's cost: `ckptsim explore` on every scenario with a patch, all built-in designs,
-// default window; and --likelihood on the flagship.
+// The explorer's cost: `ckptsim explore SCENARIO` (its first patch, every design, the default
+// window) on every scenario given; and --likelihood on the flagship.
 //
 //   bench_explore [--repeat K] [--likelihood N] SCENARIO...
 //
@@ -53,8 +53,9 @@ int main(int argc, char** argv) {
     std::cerr << "usage: bench_explore [--repeat K] [--likelihood N] SCENARIO...\n";
     return 2;
   }
-  std::cout << fmt::format("{:<44} {:>9} {:>9} {:>9} {:>8} {:>11} {:>13}\n", "scenario (all designs)", "total s",
-                           "prefix s", "branch s", "branches", "interleav.", "prefix again");
+  std::cout << fmt::format("{:<46} {:>9} {:>9} {:>9} {:>8} {:>10} {:>9} {:>13}\n", "scenario (all designs)",
+                           "total ms", "prefix ms", "branch ms", "branches", "interleav", "us/branch",
+                           "+prefix again");
   for (const std::string& file : files) {
     auto loaded = cli::load_scenario_file(file, {});
     if (!std::holds_alternative<cli::LoadedScenario>(loaded)) {
@@ -66,9 +67,7 @@ int main(int argc, char** argv) {
     if (!event) continue;
     auto built = model::JobGraph::build(s.operators, s.edges);
     const model::JobGraph& graph = std::get<model::JobGraph>(built);
-    analysis::ExploreRequest req;
-    req.event = *event;
-    req.designs = model::builtin_designs();
+    const analysis::ExploreRequest req = analysis::default_request(s, *event);
     std::vector<double> total, prefix, branches;
     analysis::ExploreResult last;
     for (int k = 0; k < repeat; ++k) {
@@ -84,9 +83,10 @@ int main(int argc, char** argv) {
     }
     size_t interleavings = last.serial.size();
     for (const auto& d : last.designs) interleavings += d.interleavings.size();
-    std::cout << fmt::format("{:<44} {:>9.3f} {:>9.4f} {:>9.3f} {:>8} {:>11} {:>12.3f}s\n", file, median(total),
-                             median(prefix), median(branches), last.runs, interleavings,
-                             median(prefix) * static_cast<double>(last.runs));
+    std::cout << fmt::format("{:<46} {:>9.2f} {:>9.3f} {:>9.2f} {:>8} {:>10} {:>9.1f} {:>11.1f}ms\n", file,
+                             1e3 * median(total), 1e3 * median(prefix), 1e3 * median(branches), last.runs,
+                             interleavings, 1e6 * median(branches) / static_cast<double>(last.runs),
+                             1e3 * median(prefix) * static_cast<double>(last.runs));
     if (likelihood > 0 && file.find("rescue-near-complete.yaml") != std::string::npos) {
       std::vector<double> with;
       for (int k = 0; k < repeat; ++k) {
@@ -98,7 +98,8 @@ int main(int argc, char** argv) {
         with.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
         if (l.samples != likelihood) return 3;
       }
-      std::cout << fmt::format("{:<44} {:>9.3f}   (explore + --likelihood {})\n", file, median(with), likelihood);
+      std::cout << fmt::format("{:<46} {:>9.2f}   (explore + --likelihood {})\n", file, 1e3 * median(with),
+                               likelihood);
     }
   }
   return 0;

@@ -34,19 +34,10 @@ std::optional<uint32_t> nth_patch(const model::Scenario& s, int n) {
   return std::nullopt;
 }
 
-// The designs to explore: those named with --design (scenario-defined first, then built-in),
-// or every built-in and scenario-defined design.
+// The designs named with --design (scenario-defined first, then built-in).
 std::optional<std::vector<model::Design>> chosen_designs(const model::Scenario& s,
                                                          const std::vector<std::string>& names) {
   std::vector<model::Design> out;
-  if (names.empty()) {
-    out = model::builtin_designs();
-    for (const model::Design& d : s.explore.designs) {
-      auto same = std::find_if(out.begin(), out.end(), [&](const model::Design& b) { return b.name == d.name; });
-      if (same != out.end()) *same = d; else out.push_back(d);
-    }
-    return out;
-  }
   for (const std::string& n : names) {
     const model::Design* d = model::find_design(n, s.explore.designs);
     if (!d) {
@@ -130,23 +121,22 @@ int explore_command(const std::vector<std::string>& args) {
     std::cerr << fmt::format("ckptsim explore: {}: there is no patch event number {} to explore\n", path, n);
     return 2;
   }
-  std::vector<std::string> names;
-  if (vm.count("design")) names = vm["design"].as<std::vector<std::string>>();
-  auto designs = chosen_designs(scenario, names);
-  if (!designs) return 2;
+  analysis::ExploreRequest request = analysis::default_request(scenario, *event);
+  if (window) request.window = window;
+  if (vm.count("design")) {
+    auto designs = chosen_designs(scenario, vm["design"].as<std::vector<std::string>>());
+    if (!designs) return 2;
+    request.designs = std::move(*designs);
+  }
   const auto& patch = std::get<model::PatchRequest>(scenario.events[*event].what);
   if (model::validate_patch_body(patch).timeout)
-    for (const model::Design& d : *designs)
+    for (const model::Design& d : request.designs)
       if (!model::rearms(d.steps))
         std::cerr << fmt::format("ckptsim explore: warning: design '{}' never re-arms, but the body "
                                  "changes the timeout: in-flight checkpoints keep their old deadlines\n",
                                  d.name);
 
   auto built = model::JobGraph::build(scenario.operators, scenario.edges);
-  analysis::ExploreRequest request;
-  request.event = *event;
-  request.window = window ? window : scenario.explore.window;
-  request.designs = *designs;
   const analysis::ExploreResult result =
       analysis::explore(scenario, std::get<model::JobGraph>(built), request);
   if (!result.error.empty()) {

@@ -340,3 +340,26 @@ TEST_CASE("likelihood: deterministic for a seed, and the shares add up") {
   CHECK(w.low == 0.0);
   CHECK(w.high == doctest::Approx(3.8400e-4).epsilon(1e-3));  // the classic 0-of-10000 bound
 }
+
+TEST_CASE("more interleavings than the limit is an error that names the design and the window") {
+  auto built = JobGraph::build(tick_instant_case().operators, tick_instant_case().edges);
+  ExploreRequest r;
+  r.event = 0;
+  r.window = 1 * kMinute;
+  r.designs = {*find_design("per-field", {})};
+  r.limit = 14;  // per-field has 15 here
+  const ExploreResult x = ckptsim::analysis::explore(tick_instant_case(), std::get<JobGraph>(built), r);
+  CHECK(x.error == "design 'per-field' has more than 14 interleavings in the window [10min, 11min]: narrow it "
+                   "with --window");
+  r.limit = 15;
+  CHECK(ckptsim::analysis::explore(tick_instant_case(), std::get<JobGraph>(built), r).error.empty());
+}
+
+TEST_CASE("a patch that is rejected or comes too late has nothing to explore") {
+  Scenario s = tick_instant_case();
+  std::get<PatchRequest>(s.events[0].what).body = {{"checkpointTimeout", "5ms", true}};
+  CHECK(explore_all(s, std::nullopt).error == "the patch at 10min is answered 400: there is no update to interleave");
+  Scenario late = tick_instant_case();
+  late.events[0].at = late.duration;
+  CHECK(explore_all(late, std::nullopt).error == "the patch at 40min is at or after the end of the run (40min)");
+}
