@@ -39,3 +39,7 @@ foreach(scenario ${CKPTSIM_EXPLORE_SCENARIOS})
                    -P ${CMAKE_CURRENT_SOURCE_DIR}/explore_scenario.cmake)
   set_tests_properties(explore/${name} PROPERTIES TIMEOUT 300)
 endforeach()
+add_test(NAME cli/explore
+         COMMAND ${CMAKE_COMMAND} -DCKPTSIM=$<TARGET_FILE:ckptsim> -DSOURCE=${CMAKE_SOURCE_DIR}
+                 -DWORK=${CMAKE_CURRENT_BINARY_DIR}/explore-cli -P ${CMAKE_CURRENT_SOURCE_DIR}/explore_cli_checks.cmake)
+set_tests_properties(cli/explore PROPERTIES TIMEOUT 300)
