@@ -1,4 +1,4 @@
-// Expectations of a scenario (SPEC section 9): `{metric, op, value}` or one checkpoint's
+// Expectations of a scenario: `{metric, op, value}` or one checkpoint's
 // outcome. This is the canonical Expectation type; the CLI loader fills it.
 #pragma once
 

@@ -1,4 +1,4 @@
-// The metrics of one run (SPEC section 9) and the one table that names them: each metric's key in
+// The metrics of one run (docs/outputs.md) and the one table that names them: each metric's key in
 // summary.json's "metrics" (in that order), its unit and a line of doc. summary.json, the
 // expectations, `compare`, the sweep table and the scenario reference all read this table.
 #pragma once

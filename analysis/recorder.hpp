@@ -1,5 +1,5 @@
 // The Recorder folds the domain event stream of one run into per-checkpoint records and the
-// metrics of SPEC section 9. Memory stays flat in simulated time. With History::full (the
+// metrics of docs/outputs.md. Memory stays flat in simulated time. With History::full (the
 // default), summary.json's history holds every checkpoint, so past kWindow records the finished
 // ones are spilled, oldest first, as fixed-size POD records to an anonymous temporary file
 // (std::tmpfile) and read back from it by the writers and by checkpoint(id). With

@@ -1,4 +1,4 @@
-// summary.json, shaped as SPEC section 9 (after Flink's GET /jobs/:jobid/checkpoints).
+// summary.json (docs/outputs.md), shaped after Flink's GET /jobs/:jobid/checkpoints.
 #pragma once
 
 #include <ostream>

@@ -1,4 +1,4 @@
-// `ckptsim calibrate` (SPEC section 11): saved REST responses of a running Flink job to a
+// `ckptsim calibrate` (docs/cli.md): saved REST responses of a running Flink job to a
 // scenario that reproduces its checkpoints, replayed over the span its history covers.
 #include <filesystem>
 #include <fstream>

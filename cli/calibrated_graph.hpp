@@ -1,5 +1,5 @@
 // The job graph of a calibrated scenario: Flink's vertices and ship strategies as operators and
-// partitionings (or SPEC section 11's fallback of a source feeding one stateful operator), the
+// partitionings (or the fallback of a source feeding one stateful operator), the
 // subtask-details files matched to their vertices, and the checkpointed state split over the
 // operators.
 #pragma once

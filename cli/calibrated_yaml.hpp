@@ -1,4 +1,4 @@
-// Writes a Calibration as a scenario file (SPEC section 7): deterministic text in which every
+// Writes a Calibration as a scenario file: deterministic text in which every
 // value carries its note as a comment (inline when short, on the lines above when long).
 #pragma once
 

@@ -1,4 +1,4 @@
-// What `ckptsim calibrate` derives from a job's REST responses (SPEC section 11): the scenario's
+// What `ckptsim calibrate` derives from a job's REST responses: the scenario's
 // values, each with a note naming the fields and checkpoints it came from and its fit error, or
 // saying that it is a guess. Plain values: cli/calibrated_yaml writes them, the command replays.
 #pragma once

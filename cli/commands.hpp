@@ -1,4 +1,4 @@
-// The ckptsim subcommands (SPEC section 8). Each returns the process exit code:
+// The ckptsim subcommands (docs/cli.md). Each returns the process exit code:
 // 0 success, 1 an expectation failed, 2 usage or scenario error.
 #pragma once
 

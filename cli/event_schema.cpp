@@ -1,4 +1,4 @@
-// The scripted events of a scenario (`events:`, SPEC section 7): `at` and exactly one kind. The
+// The scripted events of a scenario (`events:`): `at` and exactly one kind. The
 // kinds are the alternatives of model::ScriptedEvent::what, each with one event_kind() overload
 // below: a new alternative without one does not compile.
 //
@@ -90,7 +90,7 @@ const MapSchema& patch_body_schema() {
     MapSchema b;
     b.path = "events[].patch.body";
     b.doc = "The body of PATCH /jobs/:jobid/checkpoints/configuration, kept raw: it is validated "
-            "when the request is made, and a bad one is answered 400 (SPEC section 6).";
+            "when the request is made, and a bad one is answered 400.";
     b.any_key = true;
     for (std::string_view field : sim::enum_names<ConfigField>()) {
       b.keys.push_back({field, "duration", "time", "≥ 10ms", "unchanged", true,

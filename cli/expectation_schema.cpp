@@ -1,4 +1,4 @@
-// The expectations of a scenario (`expect:`, SPEC section 9). An expectation has one form, chosen
+// The expectations of a scenario (`expect:`). An expectation has one form, chosen
 // by the key that selects it: `metric` (with op and value) or `checkpoint` (with status,
 // failure_reason, rescued). The other keys say their form with in_form(); a key of another form
 // than the one given is an error.

@@ -1,5 +1,5 @@
-// The scenario loader: a YAML file (SPEC section 7) to a validated model::Scenario plus its
-// expectations (SPEC section 9), with every error positioned as file:line:column. The keys are
+// The scenario loader: a YAML file to a validated model::Scenario plus its
+// expectations, with every error positioned as file:line:column. The keys are
 // declared in the schema (cli/scenario_schema.hpp), read through cli/yaml_reader.hpp.
 //
 // Hostile input is refused, never crashes: files over kMaxScenarioBytes, NUL bytes, nesting
@@ -33,7 +33,7 @@ struct ScenarioError {
   std::string format() const;
 };
 
-// One expectation of the `expect` list (SPEC section 9), as analysis checks it.
+// One expectation of the `expect` list, as analysis checks it.
 using Expectation = analysis::Expectation;
 
 struct LoadedScenario {
@@ -46,7 +46,7 @@ struct LoadedScenario {
 
 using LoadResult = std::variant<LoadedScenario, std::vector<ScenarioError>>;
 
-// Parses, applies the overrides ("path=value", SPEC section 7) before validation, and validates
+// Parses, applies the overrides ("path=value") before validation, and validates
 // everything (keys, types, units, ranges, the job graph). Never throws.
 LoadResult load_scenario_file(const std::string& path, const std::vector<std::string>& overrides);
 LoadResult load_scenario_text(const std::string& text, const std::string& file_name,

@@ -1,4 +1,4 @@
-// `--set path=value` overrides (SPEC section 7), applied to the YAML tree before validation.
+// `--set path=value` overrides (docs/cli.md), applied to the YAML tree before validation.
 //
 //   checkpointing.timeout=20min        a scalar (parsed as YAML: `20min` stays a string)
 //   job.operators.0.parallelism=8      list entries by index

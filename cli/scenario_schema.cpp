@@ -1,4 +1,4 @@
-// The keys of a scenario file (SPEC section 7), each declared once: what reads it, its default
+// The keys of a scenario file, each declared once: what reads it, its default
 // (the model's), its range and one line of doc. Events are in cli/event_schema.cpp, expectations
 // in cli/expectation_schema.cpp. To add a key: one key(...) line in its section, the member in
 // model/scenario.hpp, and `cmake --build build --target scenario-reference` for the docs.

@@ -1,4 +1,4 @@
-// The sections of a scenario file (SPEC section 7), declared with the building blocks of
+// The sections of a scenario file, declared with the building blocks of
 // cli/schema.hpp: the top level and its sections (cli/scenario_schema.cpp), the scripted events
 // (cli/event_schema.cpp) and the expectations (cli/expectation_schema.cpp).
 #pragma once

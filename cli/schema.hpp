@@ -304,7 +304,7 @@ void describe_choice(KeyDoc& d, std::span<const std::string_view> names, std::st
 template <class E>
 void ChoiceValue<E>::describe(KeyDoc& d) const { describe_choice(d, names, listed_under); }
 
-// A size or a duration given as a constant or as {dist: ..., parameters} (SPEC section 7).
+// A size or a duration given as a constant or as {dist: ..., parameters}.
 struct DistributionValue {
   enum class Unit { size, duration };
   Unit unit;

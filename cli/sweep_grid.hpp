@@ -1,4 +1,4 @@
-// The grid of `ckptsim sweep` (SPEC section 8): --vary values, run numbering and shards.
+// The grid of `ckptsim sweep` (docs/cli.md): --vary values, run numbering and shards.
 //
 //   --vary checkpointing.interval=1min,2min,5min         a list (commas inside {} or [] kept)
 //   --vary checkpointing.interval=1min..32min*2          geometric: 1, 2, 4, 8, 16, 32 min

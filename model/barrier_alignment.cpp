@@ -1,4 +1,4 @@
-// Barrier alignment (SPEC section 5): where each checkpoint's barriers travel and when each
+// Barrier alignment: where each checkpoint's barriers travel and when each
 // subtask snapshots. TaskExecutor::plan computes a whole wave when the trigger reaches the
 // sources, and again when the flow changes, in named steps:
 //   - each input channel's barrier enters behind the backlog (FIFO behind an older

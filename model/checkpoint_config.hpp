@@ -1,6 +1,6 @@
 // The checkpoint configuration the coordinator reads: the submitted values, the accepted PATCH
 // overrides, and the visible interval/timeout cells. A torn update makes one cell visible
-// before the other; reads in between see a mixed pair (SPEC section 6).
+// before the other; reads in between see a mixed pair.
 #pragma once
 
 #include <optional>

@@ -11,7 +11,7 @@
 
 namespace ckptsim::model {
 
-// What one subtask does for one checkpoint (SPEC section 5).
+// What one subtask does for one checkpoint.
 struct SubtaskRun {
   enum class Phase : uint8_t { waiting, syncing, uploading, awaiting_barriers, acked, stopped };
   Phase phase = Phase::waiting;

@@ -1,4 +1,4 @@
-// The domain events a run emits: the only thing analysis sees of the model (DESIGN.md).
+// The domain events a run emits: the only thing analysis sees of the model (docs/architecture.md).
 // Metrics, outputs and the fingerprint are all folds over this stream.
 #pragma once
 

@@ -1,4 +1,4 @@
-// The steady-state flow of SPEC section 2.
+// The steady-state flow (docs/model-and-limits.md, the job graph and the flow).
 #include "model/flow.hpp"
 
 #include <algorithm>

@@ -1,4 +1,4 @@
-// The steady-state flow of SPEC section 2: a pure function from the loads to the throttle θ,
+// The steady-state flow: a pure function from the loads to the throttle θ,
 // the bottlenecks, and every channel's flow rate and backlog. Recomputed only at load changes.
 #pragma once
 

@@ -1,5 +1,5 @@
 // A running job: it wires the graph, flow, storage, coordinator, tasks and failure handling onto
-// one simulation, runs the scenario's script, and emits the domain events (SPEC sections 2-6).
+// one simulation, runs the scenario's script, and emits the domain events.
 #pragma once
 
 #include <optional>

@@ -1,4 +1,4 @@
-// Job graph validation and expansion (SPEC section 2).
+// Job graph validation and expansion.
 //
 // The operators and the edges between them are kept as a Boost.Graph (an adjacency list with an
 // edge property naming the scenario edge). Validation collects every error it finds: per

@@ -1,4 +1,4 @@
-// A JobManager failover (SPEC sections 4 and 6): what it does to the checkpoint configuration,
+// A JobManager failover (docs/model-and-limits.md): what it does to the checkpoint configuration,
 // in one place. It is a failover like a task failure (Job::fail_over: the same restart
 // strategy, recovery and fresh initial delay), and in addition the new JobManager rebuilds the
 // coordinator's configuration from the job's submitted configuration plus the PATCH overrides

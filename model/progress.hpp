@@ -1,4 +1,4 @@
-// The job's processed position and its lag (SPEC section 2), as a piecewise-linear function of
+// The job's processed position and its lag, as a piecewise-linear function of
 // time: it changes slope only at flow changes, stalls and restarts, so it needs no events.
 #pragma once
 

@@ -1,5 +1,5 @@
 // Flink's CheckpointRequestDecider for periodic requests: the queue of requests that piled up,
-// and the rule that answers "run the head, drop it (min-pause), or wait" (SPEC section 4).
+// and the rule that answers "run the head, drop it (min-pause), or wait".
 #pragma once
 
 #include <cstdint>

@@ -27,7 +27,7 @@ struct SourcePos {
   int column = 0;
 };
 
-// A value that may vary: a constant, or one of the distributions of SPEC section 7.
+// A value that may vary: a constant, or one of the distributions of a scenario ({dist: ...}).
 struct Distribution {
   enum class Kind { constant, uniform, exponential, lognormal, normal };
   Kind kind = Kind::constant;

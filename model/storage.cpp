@@ -1,4 +1,4 @@
-// Checkpoint storage as a fluid resource (SPEC section 3), by processor sharing.
+// Checkpoint storage as a fluid resource, by processor sharing.
 //
 // All active uploads share the bandwidth equally, each capped at the same per-task cap, so at
 // any moment they all progress at one rate r = min(cap, bandwidth / n). The cumulative service

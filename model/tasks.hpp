@@ -1,4 +1,4 @@
-// The task side of every subtask (SPEC section 5): the trigger reaching the sources, the sync
+// The task side of every subtask: the trigger reaching the sources, the sync
 // phase, the async upload, the acknowledgement and the abort (tasks.cpp); where the barriers
 // travel and when each subtask snapshots (aligned, unaligned, the aligned-checkpoint timeout
 // and its overtaking, channel state: barrier_alignment.cpp).

@@ -1,4 +1,4 @@
-// Durations, sizes and rates: parsed and printed in one place (SPEC section 7).
+// Durations, sizes and rates: parsed and printed in one place.
 //
 //   durations  us ms s min h d, compounded ("1h30min"); a bare number is milliseconds
 //   sizes      B KB MB GB TB (powers of 1000), KiB MiB GiB TiB (powers of 1024); bare = bytes

@@ -1,4 +1,4 @@
-// Test support for the loader's tests: the SPEC section 7 example, a minimal scenario, and
+// Test support for the loader's tests: the full example (every section), a minimal scenario, and
 // helpers that load text and return the scenario or its errors.
 #pragma once
 

@@ -49,7 +49,7 @@ struct Collector : Observer {
   }
 };
 
-// source (parallelism 1, no state) -> agg (parallelism 1, `state` bytes), the SPEC's worked
+// source (parallelism 1, no state) -> agg (parallelism 1, `state` bytes), the worked
 // example: network latency 1 ms, storage 100 MB/s, everything else 0, first tick at 0.
 inline Scenario chain(double state = 100 * MB) {
   Scenario s;

@@ -1,4 +1,4 @@
-// Pins model/coordinator.cpp: the coordinator rules of SPEC section 4 (requests, pending
+// Pins model/coordinator.cpp: the coordinator rules (requests, pending
 // checkpoints, completion, expiry, the failure manager's trip), each on a small hand-computed
 // scenario.
 #define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
@@ -10,7 +10,7 @@
 
 using namespace ckptsim::testing;
 
-TEST_CASE("SPEC worked example: a checkpoint created at t completes at t + 1 ms + 1 s") {
+TEST_CASE("the worked example: a checkpoint created at t completes at t + 1 ms + 1 s") {
   Collector c = run(chain());
   auto done = c.all<events::CheckpointCompleted>();
   REQUIRE(done.size() == 1);

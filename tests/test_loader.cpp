@@ -18,7 +18,7 @@ using namespace ckptsim;
 using namespace ckptsim::testing;
 
 
-TEST_CASE("the SPEC section 7 example loads with every value") {
+TEST_CASE("the full example loads with every value") {
   const auto& l = ok(load(kSpecExample));
   const auto& s = l.scenario;
   CHECK(l.file == "s.yaml");

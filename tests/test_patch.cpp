@@ -1,4 +1,4 @@
-// Pins model/patch_handler.cpp: FLIP-571 runtime configuration updates (SPEC section 6) applied
+// Pins model/patch_handler.cpp: FLIP-571 runtime configuration updates applied
 // atomically and torn, on hand-computed scenarios.
 #define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
 #include <doctest/doctest.h>

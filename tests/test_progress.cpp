@@ -1,4 +1,4 @@
-// Pins model/progress.cpp (SPEC section 2): the processed position and the lag as a
+// Pins model/progress.cpp: the processed position and the lag as a
 // piecewise-linear function of time, stalls, the rewind of a failover and what it replays.
 #define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
 #include <doctest/doctest.h>

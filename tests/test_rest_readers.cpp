@@ -125,7 +125,7 @@ TEST_CASE("checkpoints: every field of the wrong type or missing names the file 
   const std::string ok = entry(1, "COMPLETED", "completed");
   CHECK(checkpoints_error(history(ok + "," + ok)) ==
         "checkpoints.json: history[1].id: checkpoint 1 appears twice (also history[0])");
-  // The SPEC's example: a wrong type four entries in.
+  // The example of docs/cli.md: a wrong type four entries in.
   const std::string bad = "{\"className\": \"completed\", \"id\": 4, \"status\": \"COMPLETED\", "
                           "\"trigger_timestamp\": 1, \"end_to_end_duration\": \"x\", \"state_size\": 1, "
                           "\"num_subtasks\": 1}";

@@ -48,7 +48,7 @@ struct Fixture {
 
 }  // namespace
 
-TEST_CASE("SPEC example: 2 x 100 MB at 200 MB/s, latency 0, finish at exactly 1 s") {
+TEST_CASE("the storage example: 2 x 100 MB at 200 MB/s, latency 0, finish at exactly 1 s") {
   Fixture f(spec(200 * MB));
   f.storage.start(1, 100'000'000);
   f.storage.start(2, 100'000'000);

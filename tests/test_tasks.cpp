@@ -1,4 +1,4 @@
-// Pins model/tasks.cpp and model/barrier_alignment.cpp (SPEC section 5): the steps in which
+// Pins model/tasks.cpp and model/barrier_alignment.cpp: the steps in which
 // the tasks act, barriers behind backlogs or overtaking them, the aligned-checkpoint timeout,
 // re-timing at flow changes, FIFO order, the sync phase; small hand-computed scenarios.
 #define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN

@@ -8,7 +8,7 @@ max_concurrent 1, tolerable 3 failed checkpoints, fixed-delay restart of 10 s, r
 download of the restored state at 1 GB/s + 5 s deploy, fresh initial delay of 2 s at every
 (re)start. Every day from 6h to 6h30 the storage drops to 15 MB/s.
 
-Rules (ckptsim SPEC section 4, after Flink's CheckpointCoordinator / CheckpointRequestDecider /
+Rules (ckptsim's docs/model-and-limits.md, after Flink's CheckpointCoordinator / CheckpointRequestDecider /
 CheckpointFailureManager): each tick re-arms the next at previous scheduled time + interval,
 then queues one periodic request; the queue is examined after every tick, completion and
 abort; with max_concurrent 1 the head waits while a checkpoint is pending; a request while the
