@@ -6,7 +6,8 @@
 
 #include <fmt/format.h>
 
-#include "analysis/json_util.hpp"
+#include "analysis/svg_text.hpp"
+
 namespace ckptsim::analysis {
 
 namespace {
@@ -30,43 +31,86 @@ std::string tick_text(double v) {
   return fmt::format("{:.6g}", v);
 }
 
-// The geometry of one chart: the plot area, the legend's room, and the scales.
+// The unit the y axis shows, and the value of one of it in the data's unit.
+struct Scale {
+  const char* unit;
+  double factor;
+};
+
+Scale y_scale(PlotUnit u, double max_abs) {
+  switch (u) {
+    case PlotUnit::number: return {"", 1};
+    case PlotUnit::count: return {"count", 1};
+    case PlotUnit::fraction: return {"%", 0.01};
+    case PlotUnit::milliseconds:
+      if (max_abs < 1e3) return {"ms", 1};
+      if (max_abs < 120e3) return {"s", 1e3};
+      if (max_abs < 7200e3) return {"min", 60e3};
+      if (max_abs < 172800e3) return {"h", 3600e3};
+      return {"d", 86400e3};
+    case PlotUnit::bytes:
+      if (max_abs < 1e3) return {"B", 1};
+      if (max_abs < 1e6) return {"KB", 1e3};
+      if (max_abs < 1e9) return {"MB", 1e6};
+      if (max_abs < 1e12) return {"GB", 1e9};
+      return {"TB", 1e12};
+  }
+  return {"", 1};
+}
+
+// A point's error bar within the quantity's range; a clipped end is flagged (drawn uncapped).
+struct Bar {
+  double low, high;
+  bool low_clipped = false, high_clipped = false;
+};
+
+Bar clip(const Plot& p, const PlotPoint& pt) {
+  Bar b{pt.low.value_or(pt.y), pt.high.value_or(pt.y)};
+  if (p.y_floor && b.low < *p.y_floor) b.low = *p.y_floor, b.low_clipped = true;
+  if (p.y_ceiling && b.high > *p.y_ceiling) b.high = *p.y_ceiling, b.high_clipped = true;
+  return b;
+}
+
+// The geometry of one chart: the plot area, the legend's room, and the scales (y in the
+// scale's unit).
 struct Frame {
   size_t rows = 0;  // legend rows (labelled series)
   double lw = 0;    // legend width
-  double W = 0, H = 560, L = 90, R = 0, T = 50, B = 110, pw = 0, ph = 0;
+  double W = 0, H = 560, L = 90, R = 0, T = 50, B = 80, pw = 0, ph = 0;
   double xmin = INFINITY, xmax = -INFINITY, ymin = INFINITY, ymax = -INFINITY, ystep = 1;
   bool logx = false;
+  Scale scale{"", 1};
   double x(double v) const {
     if (xmax == xmin) return L + pw / 2;
     const double pad = 0.03;
     double f = logx ? (std::log(v) - std::log(xmin)) / (std::log(xmax) - std::log(xmin)) : (v - xmin) / (xmax - xmin);
     return L + pw * (pad + (1 - 2 * pad) * f);
   }
-  double y(double v) const { return T + ph * (1 - (v - ymin) / (ymax - ymin)); }
+  double y(double data) const { return T + ph * (1 - (data / scale.factor - ymin) / (ymax - ymin)); }
 };
 
 // The legend goes right of the plot area, so it never hides a point. The y range starts at 0
-// when that costs little and ends on round ticks.
+// when that costs little, ends on round ticks and stays within the quantity's range.
 Frame frame(const Plot& p) {
   Frame f;
-  size_t label_width = 0;
+  double label_width = 0;
   for (const auto& s : p.series)
     if (!s.label.empty()) {
       ++f.rows;
-      label_width = std::max(label_width, s.label.size());
+      label_width = std::max(label_width, svg::text_width(s.label, 13));
     }
-  f.lw = f.rows ? 40 + 7.2 * static_cast<double>(label_width) : 0;
+  f.lw = f.rows ? 44 + label_width : 0;
   f.W = 900 + (f.rows ? f.lw + 10 : 0);
   f.R = 30 + (f.rows ? f.lw + 10 : 0);
   f.pw = f.W - f.L - f.R;
   f.ph = f.H - f.T - f.B;
   for (const auto& s : p.series)
     for (const auto& pt : s.points) {
+      const Bar b = clip(p, pt);
       f.xmin = std::min(f.xmin, pt.x);
       f.xmax = std::max(f.xmax, pt.x);
-      f.ymin = std::min({f.ymin, pt.y, pt.low.value_or(pt.y)});
-      f.ymax = std::max({f.ymax, pt.y, pt.high.value_or(pt.y)});
+      f.ymin = std::min({f.ymin, pt.y, b.low});
+      f.ymax = std::max({f.ymax, pt.y, b.high});
     }
   for (const auto& m : p.marks) {
     f.xmin = std::min(f.xmin, m.x);
@@ -74,6 +118,9 @@ Frame frame(const Plot& p) {
   }
   if (!(f.xmin <= f.xmax)) f.xmin = 0, f.xmax = 1;
   if (!(f.ymin <= f.ymax)) f.ymin = 0, f.ymax = 1;
+  f.scale = y_scale(p.y_unit, std::max(std::fabs(f.ymin), std::fabs(f.ymax)));
+  f.ymin /= f.scale.factor;
+  f.ymax /= f.scale.factor;
   if (f.ymin > 0 && f.ymin < 0.5 * f.ymax) f.ymin = 0;
   if (f.ymax == f.ymin) f.ymax = f.ymin + (f.ymin == 0 ? 1 : std::fabs(f.ymin) * 0.1);
   f.ystep = nice_step(f.ymax - f.ymin, 6);
@@ -83,45 +130,53 @@ Frame frame(const Plot& p) {
   return f;
 }
 
-// The y grid and ticks, the x ticks (at most about 14 labels), the frame and the axis labels.
-void axes(std::ostream& out, const Plot& p, const Frame& f) {
+// The y grid and ticks, the x tick labels that fit (first and last first), the frame and the
+// axis titles, the y one with its unit.
+void axes(std::ostream& out, svg::Page& page, const Plot& p, const Frame& f) {
   for (double y = f.ymin; y <= f.ymax + f.ystep * 1e-9; y += f.ystep) {
-    const double yy = f.y(y);
+    const double yy = f.y(y * f.scale.factor);
     out << fmt::format("<line x1=\"{:.1f}\" y1=\"{:.1f}\" x2=\"{:.1f}\" y2=\"{:.1f}\" stroke=\"#e0e0e0\"/>\n", f.L, yy, f.L + f.pw, yy);
-    out << fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"end\">{}</text>\n", f.L - 6, yy + 4,
-                       json::xml_escape(tick_text(std::fabs(y) < f.ystep * 1e-9 ? 0 : y)));
+    page.try_place({f.L - 6, yy + 4, tick_text(std::fabs(y) < f.ystep * 1e-9 ? 0 : y), 13, svg::Anchor::end});
   }
   const size_t nt = p.x_ticks.size();
-  const size_t every = nt > 14 ? (nt + 13) / 14 : 1;
-  for (size_t i = 0; i < nt; ++i) {
+  std::vector<size_t> order;
+  if (nt > 0) order.push_back(0);
+  if (nt > 1) order.push_back(nt - 1);
+  for (size_t i = 1; i + 1 < nt; ++i) order.push_back(i);
+  for (size_t i : order) {
     const double xx = f.x(p.x_ticks[i].first);
     out << fmt::format("<line x1=\"{:.1f}\" y1=\"{:.1f}\" x2=\"{:.1f}\" y2=\"{:.1f}\" stroke=\"#999\"/>\n", xx,
                        f.T + f.ph, xx, f.T + f.ph + 5);
-    if (i % every == 0)
-      out << fmt::format(
-          "<text x=\"{0:.1f}\" y=\"{1:.1f}\" text-anchor=\"end\" transform=\"rotate(-35 {0:.1f} {1:.1f})\">{2}</text>\n",
-          xx + 4, f.T + f.ph + 18, json::xml_escape(p.x_ticks[i].second));
+    // A label keeps a space's room from its neighbours.
+    svg::Text t{xx, f.T + f.ph + 20, p.x_ticks[i].second, 13, svg::Anchor::middle};
+    svg::Box room = svg::text_box(t);
+    room.x0 -= 6;
+    room.x1 += 6;
+    if (page.fits(room)) page.place(t);
   }
   out << fmt::format("<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"none\" stroke=\"#333\"/>\n", f.L, f.T, f.pw, f.ph);
-  out << fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"middle\">{}{}</text>\n", f.L + f.pw / 2, f.H - 12,
-                     json::xml_escape(p.x_label), f.logx ? " (log scale)" : "");
-  out << fmt::format("<text x=\"18\" y=\"{0:.1f}\" text-anchor=\"middle\" transform=\"rotate(-90 18 {0:.1f})\">{1}</text>\n",
-                     f.T + f.ph / 2, json::xml_escape(p.y_label));
+  page.place({f.L + f.pw / 2, f.H - 16, p.x_label + (f.logx ? " (log scale)" : ""), 13, svg::Anchor::middle});
+  std::string y_title = p.y_label;
+  if (*f.scale.unit) y_title += fmt::format(" ({})", f.scale.unit);
+  page.place({22, f.T + f.ph / 2, y_title, 13, svg::Anchor::middle, "", false, true});
 }
 
-// Vertical dashed marks with their labels.
-void marks(std::ostream& out, const Plot& p, const Frame& f) {
-  for (size_t i = 0; i < p.marks.size(); ++i) {
-    const double xx = f.x(p.marks[i].x);
+// Vertical dashed marks with their labels, each in the first row where it fits.
+void marks(std::ostream& out, svg::Page& page, const Plot& p, const Frame& f) {
+  for (const PlotMark& m : p.marks) {
+    const double xx = f.x(m.x);
     out << fmt::format("<line x1=\"{0:.1f}\" y1=\"{1:.1f}\" x2=\"{0:.1f}\" y2=\"{2:.1f}\" stroke=\"#555\" "
                        "stroke-dasharray=\"6 4\"/>\n",
                        xx, f.T, f.T + f.ph);
-    out << fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\" fill=\"#333\">{}</text>\n", xx + 4, f.T + 16 + 16 * static_cast<double>(i),
-                       json::xml_escape(p.marks[i].label));
+    std::vector<svg::Text> candidates;
+    for (int row = 0; row < 8; ++row) candidates.push_back({xx + 4, f.T + 16 + 16.0 * row, m.label, 13, svg::Anchor::start, "#333"});
+    for (int row = 0; row < 8; ++row) candidates.push_back({xx - 4, f.T + 16 + 16.0 * row, m.label, 13, svg::Anchor::end, "#333"});
+    page.place_first(candidates);
   }
 }
 
-// Each series: a line through its points, each point a dot with its error bar.
+// Each series: a line through its points, each point a dot with its error bar (capped where
+// the interval ends, uncapped where the quantity's range clipped it).
 void series(std::ostream& out, const Plot& p, const Frame& f) {
   for (size_t si = 0; si < p.series.size(); ++si) {
     const auto& s = p.series[si];
@@ -133,16 +188,20 @@ void series(std::ostream& out, const Plot& p, const Frame& f) {
       out << fmt::format("<path d=\"{}\" fill=\"none\" stroke=\"{}\" stroke-width=\"2\"/>\n", path, color);
     for (const auto& pt : s.points) {
       const double xx = f.x(pt.x);
-      if (pt.low && pt.high)
-        out << fmt::format("<path d=\"M{0:.1f},{1:.1f} L{0:.1f},{2:.1f} M{3:.1f},{1:.1f} L{4:.1f},{1:.1f} M{3:.1f},{2:.1f} "
-                           "L{4:.1f},{2:.1f}\" stroke=\"{5}\"/>\n",
-                           xx, f.y(*pt.low), f.y(*pt.high), xx - 4, xx + 4, color);
+      if (pt.low && pt.high) {
+        const Bar b = clip(p, pt);
+        const double yl = f.y(b.low), yh = f.y(b.high);
+        std::string d = fmt::format("M{0:.1f},{1:.1f} L{0:.1f},{2:.1f}", xx, yl, yh);
+        if (!b.low_clipped) d += fmt::format(" M{:.1f},{:.1f} L{:.1f},{:.1f}", xx - 4, yl, xx + 4, yl);
+        if (!b.high_clipped) d += fmt::format(" M{:.1f},{:.1f} L{:.1f},{:.1f}", xx - 4, yh, xx + 4, yh);
+        out << fmt::format("<path d=\"{}\" stroke=\"{}\"/>\n", d, color);
+      }
       out << fmt::format("<circle cx=\"{:.1f}\" cy=\"{:.1f}\" r=\"3\" fill=\"{}\"/>\n", xx, f.y(pt.y), color);
     }
   }
 }
 
-void legend(std::ostream& out, const Plot& p, const Frame& f) {
+void legend(std::ostream& out, svg::Page& page, const Plot& p, const Frame& f) {
   if (!f.rows) return;
   const double lx = f.L + f.pw + 10, ly = f.T;
   out << fmt::format("<rect x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.1f}\" height=\"{:.1f}\" fill=\"white\" "
@@ -154,28 +213,39 @@ void legend(std::ostream& out, const Plot& p, const Frame& f) {
     const double y = ly + 17 + 18 * static_cast<double>(r++);
     out << fmt::format("<line x1=\"{:.1f}\" y1=\"{:.1f}\" x2=\"{:.1f}\" y2=\"{:.1f}\" stroke=\"{}\" stroke-width=\"2\"/>\n",
                        lx + 6, y - 4, lx + 28, y - 4, kColors[si % std::size(kColors)]);
-    out << fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\">{}</text>\n", lx + 34, y, json::xml_escape(p.series[si].label));
+    page.place({lx + 34, y, p.series[si].label, 13});
   }
+}
+
+// Whether any error bar was clipped to the quantity's range.
+bool any_clipped(const Plot& p) {
+  for (const auto& s : p.series)
+    for (const auto& pt : s.points) {
+      const Bar b = clip(p, pt);
+      if (pt.low && pt.high && (b.low_clipped || b.high_clipped)) return true;
+    }
+  return false;
 }
 
 }  // namespace
 
 void write_plot_svg(std::ostream& out, const Plot& p) {
   const Frame f = frame(p);
+  svg::Page page(f.W);
   out << fmt::format(
       "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{0}\" height=\"{1}\" viewBox=\"0 0 {0} {1}\" "
-      "font-family=\"sans-serif\" font-size=\"13\">\n",
-      f.W, f.H);
+      "font-family=\"{2}\" font-size=\"13\">\n",
+      f.W, f.H, svg::kFontFamily);
   out << fmt::format("<rect width=\"{}\" height=\"{}\" fill=\"white\"/>\n", f.W, f.H);
-  out << fmt::format("<text x=\"{}\" y=\"28\" text-anchor=\"middle\" font-size=\"16\" font-weight=\"bold\">{}</text>\n",
-                     f.W / 2, json::xml_escape(p.title));
-  axes(out, p, f);
-  marks(out, p, f);
+  page.place({f.W / 2, 28, svg::fit(p.title, 16, f.W - 20), 16, svg::Anchor::middle, "", true});
+  std::string note = "points: mean of the replications; bars: 95% confidence interval (Student t)";
+  if (any_clipped(p)) note += ", clipped to the quantity's range (uncapped ends)";
+  page.place({f.L + f.pw, f.T - 8, svg::fit(note, 11, f.pw), 11, svg::Anchor::end, "#666"});
+  axes(out, page, p, f);
+  marks(out, page, p, f);
   series(out, p, f);
-  legend(out, p, f);
-  out << fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\" fill=\"#666\" font-size=\"11\" text-anchor=\"end\">points: "
-                     "mean of the replications; bars: 95% confidence interval (Student t)</text>\n",
-                     f.L + f.pw, f.T - 8);
+  legend(out, page, p, f);
+  out << page.svg();
   out << "</svg>\n";
 }
 

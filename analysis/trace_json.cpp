@@ -1,9 +1,11 @@
 #include "analysis/trace_json.hpp"
 
+#include <algorithm>
 
 #include <fmt/format.h>
 
 #include "analysis/json_util.hpp"
+#include "model/job_graph.hpp"
 #include "sim/units.hpp"
 
 namespace ckptsim::analysis {
@@ -12,7 +14,7 @@ namespace ev = model::events;
 
 namespace {
 constexpr int kCoordinatorPid = 1;
-constexpr int kSubtasksPid = 2;
+constexpr int kFirstOperatorPid = 2;  // operator k is process 2 + k; 2 for unknown subtasks
 
 std::string meta(int pid, int tid, const char* what, const std::string& args) {
   return fmt::format(R"({{"name": "{}", "ph": "M", "pid": {}, "tid": {}, "args": {}}})", what, pid,
@@ -20,12 +22,38 @@ std::string meta(int pid, int tid, const char* what, const std::string& args) {
 }
 }  // namespace
 
-TraceJsonWriter::TraceJsonWriter(std::ostream& out) : out_(out) {
+TraceJsonWriter::TraceJsonWriter(std::ostream& out, const model::Scenario& scenario) : out_(out) {
   buf_ = "{\"traceEvents\": [\n";
   emit(meta(kCoordinatorPid, 0, "process_name", R"({"name": "coordinator"})"));
   emit(meta(kCoordinatorPid, 0, "process_sort_index", R"({"sort_index": 1})"));
-  emit(meta(kSubtasksPid, 0, "process_name", R"({"name": "subtasks"})"));
-  emit(meta(kSubtasksPid, 0, "process_sort_index", R"({"sort_index": 2})"));
+  auto built = model::JobGraph::build(scenario.operators, scenario.edges);
+  if (const auto* g = std::get_if<model::JobGraph>(&built)) {
+    for (const auto& op : g->operators()) operators_.push_back(op.name);
+    operator_rank_.assign(operators_.size(), 0);
+    for (size_t r = 0; r < g->topological_order().size(); ++r) operator_rank_[g->topological_order()[r]] = static_cast<int>(r);
+    for (int32_t s = 0; s < g->subtask_count(); ++s) tracks_.push_back({g->operator_of(s), g->index_in_operator(s)});
+  }
+  operator_named_.assign(std::max<size_t>(1, operators_.size()), false);
+}
+
+// A subtask's track, named on first use: "agg[3]" in the process "agg".
+void TraceJsonWriter::name_subtask(int32_t tid) {
+  if (static_cast<size_t>(tid) >= subtask_named_.size()) subtask_named_.resize(static_cast<size_t>(tid) + 1);
+  if (subtask_named_[tid]) return;
+  subtask_named_[tid] = true;
+  const Track t = static_cast<size_t>(tid) < tracks_.size() ? tracks_[tid] : Track{};
+  const int pid = kFirstOperatorPid + std::max(0, t.op);
+  const size_t op = static_cast<size_t>(std::max(0, t.op));
+  if (!operator_named_[op]) {
+    operator_named_[op] = true;
+    emit(meta(pid, 0, "process_name",
+              fmt::format(R"({{"name": {}}})", json::quote(t.op < 0 ? "subtasks" : operators_[op]))));
+    emit(meta(pid, 0, "process_sort_index",
+              fmt::format(R"({{"sort_index": {}}})", kFirstOperatorPid + (t.op < 0 ? 0 : operator_rank_[op]))));
+  }
+  const std::string name = t.op < 0 ? fmt::format("subtask {}", tid) : fmt::format("{}[{}]", operators_[op], t.index);
+  emit(meta(pid, tid, "thread_name", fmt::format(R"({{"name": {}}})", json::quote(name))));
+  emit(meta(pid, tid, "thread_sort_index", fmt::format(R"({{"sort_index": {}}})", t.op < 0 ? tid : t.index)));
 }
 
 TraceJsonWriter::~TraceJsonWriter() { finish(last_at_); }
@@ -104,20 +132,15 @@ void TraceJsonWriter::on(const ev::CheckpointFailed& b, sim::Time at) {
 
 // A subtask's track (named on first use) gets its start delay, alignment, sync and async spans.
 void TraceJsonWriter::on(const ev::SubtaskAcknowledged& b, sim::Time) {
-  const int tid = b.subtask;
-  if (tid >= 0) {
-    if (static_cast<size_t>(tid) >= subtask_named_.size()) subtask_named_.resize(tid + 1);
-    if (!subtask_named_[tid]) {
-      subtask_named_[tid] = true;
-      emit(meta(kSubtasksPid, tid, "thread_name", fmt::format(R"({{"name": "subtask {}"}})", tid)));
-      emit(meta(kSubtasksPid, tid, "thread_sort_index", fmt::format(R"({{"sort_index": {}}})", tid)));
-    }
-  }
+  const int32_t tid = b.subtask;
+  if (tid >= 0) name_subtask(tid);
+  const int op = tid >= 0 && static_cast<size_t>(tid) < tracks_.size() ? tracks_[tid].op : -1;
+  const int pid = kFirstOperatorPid + std::max(0, op);
   auto span = [&](const char* name, sim::Time from, sim::Time to, const std::string& extra) {
     if (to <= from) return;
     emit(fmt::format(
         R"({{"name": "{}", "cat": "subtask", "ph": "X", "ts": {}, "dur": {}, "pid": {}, "tid": {}, "args": {{"checkpoint": {}{}}}}})",
-        name, from, to - from, kSubtasksPid, tid, b.id, extra));
+        name, from, to - from, pid, tid, b.id, extra));
   };
   auto it = pending_.find(b.id);
   if (it != pending_.end()) span("start delay", it->second.trigger, b.first_barrier, "");

@@ -4,8 +4,9 @@
 //     failure (args: status, reason); concurrent checkpoints go to separate lanes (threads);
 //     global instant events for patches, failovers, torn observations, job status, load and
 //     storage changes.
-//   process 2 "subtasks": one thread per subtask (tid = global subtask index, named
-//     "subtask N"), with "start delay", "alignment", "sync" and "async" spans per checkpoint.
+//   one process per operator, named after it and sorted in topological order: one thread per
+//     subtask (tid = global subtask index), named after its operator and index ("agg[3]"),
+//     with "start delay", "alignment", "sync" and "async" spans per checkpoint.
 // ts and dur are microseconds of virtual time; displayTimeUnit is "ms".
 #pragma once
 
@@ -21,7 +22,8 @@ namespace ckptsim::analysis {
 
 class TraceJsonWriter : public model::Observer {
  public:
-  explicit TraceJsonWriter(std::ostream& out);
+  // The scenario names the tracks (its operators; a graph it cannot build leaves "subtask N").
+  TraceJsonWriter(std::ostream& out, const model::Scenario& scenario);
   // Finishes the document if RunFinished did not.
   ~TraceJsonWriter() override;
   void on_event(const model::DomainEvent& e) override;
@@ -64,7 +66,16 @@ class TraceJsonWriter : public model::Observer {
   sim::Time last_at_ = 0;
   std::map<int64_t, Pending> pending_;  // ordered: deterministic close at the end
   std::vector<int64_t> lanes_;          // lane -> occupying checkpoint id, -1 free
-  std::vector<bool> subtask_named_;
+  void name_subtask(int32_t subtask);
+
+  struct Track {
+    int op = -1;          // the operator's index (-1: unknown)
+    int32_t index = 0;    // the subtask's index within its operator
+  };
+  std::vector<Track> tracks_;             // by global subtask index
+  std::vector<std::string> operators_;    // names, by operator index
+  std::vector<int> operator_rank_;        // position in topological order, by operator index
+  std::vector<bool> subtask_named_, operator_named_;
 };
 
 }  // namespace ckptsim::analysis

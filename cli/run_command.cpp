@@ -36,7 +36,8 @@ struct StreamedOutputs {
   std::ofstream events_file, trace_file;
   std::unique_ptr<analysis::EventsJsonlWriter> events;
   std::unique_ptr<analysis::TraceJsonWriter> trace;
-  void open(const std::filesystem::path& dir, bool with_events, bool with_trace, model::Fanout& observers) {
+  void open(const std::filesystem::path& dir, bool with_events, bool with_trace, const model::Scenario& scenario,
+            model::Fanout& observers) {
     if (with_events) {
       events_file = open_output(dir / "events.jsonl");
       events = std::make_unique<analysis::EventsJsonlWriter>(events_file);
@@ -44,7 +45,7 @@ struct StreamedOutputs {
     }
     if (with_trace) {
       trace_file = open_output(dir / "trace.json");
-      trace = std::make_unique<analysis::TraceJsonWriter>(trace_file);
+      trace = std::make_unique<analysis::TraceJsonWriter>(trace_file, scenario);
       observers.add(*trace);
     }
   }
@@ -92,7 +93,7 @@ int run_loaded(const LoadedScenario& loaded, const po::variables_map& vm) {
     out_dir = vm["out"].as<std::string>();
     std::filesystem::create_directories(out_dir);
     observers.add(timeline);
-    streamed.open(out_dir, vm["events"].as<bool>(), vm["trace"].as<bool>(), observers);
+    streamed.open(out_dir, vm["events"].as<bool>(), vm["trace"].as<bool>(), scenario, observers);
   }
   simulate(scenario, observers, vm["progress"].as<bool>());
   streamed.close();

@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "analysis/table.hpp"
 #include "sim/units.hpp"
 
 namespace ckptsim::cli {
@@ -158,6 +159,32 @@ std::optional<double> value_number(std::string_view text) {
   auto t = parse_typed(trim(text));
   if (!t) return std::nullopt;
   return t->kind == Kind::number ? t->number : static_cast<double>(t->units);
+}
+
+namespace {
+// "3.50 min" -> "3.5 min", "10.0 MB" -> "10 MB": the zeros human_* keep for a column's look.
+std::string trim_zeros(std::string s) {
+  const size_t dot = s.find('.');
+  if (dot == std::string::npos) return s;
+  size_t end = s.find(' ', dot);
+  if (end == std::string::npos) end = s.size();
+  size_t cut = end;
+  while (cut > dot + 1 && s[cut - 1] == '0') --cut;
+  if (cut == dot + 1) cut = dot;
+  return s.erase(cut, end - cut);
+}
+}  // namespace
+
+std::string human_value(std::string_view text) {
+  auto t = parse_typed(trim(text));
+  if (!t) return std::string(text);
+  switch (t->kind) {
+    case Kind::duration: return sim::format_duration(t->units);  // "1h2min" reads better than "1.03 h"
+    case Kind::size: return trim_zeros(analysis::human_bytes(static_cast<double>(t->units)));
+    case Kind::rate: return trim_zeros(analysis::human_bytes(static_cast<double>(t->units))) + "/s";
+    case Kind::number: break;
+  }
+  return trim(text);
 }
 
 std::variant<std::vector<std::string>, std::string> expand_values(std::string_view list) {

@@ -38,6 +38,9 @@ std::variant<std::vector<std::string>, std::string> expand_values(std::string_vi
 // A value's position on a numeric axis: plain numbers as written, durations in µs, sizes in
 // bytes, rates in bytes per second. Empty for anything else.
 std::optional<double> value_number(std::string_view text);
+// A value as a person reads it: "10.5 MB/s" for "10500000B/s", "1.25 GB" for "1250MB",
+// "3min30s" for "210s" (a duration in its compound form); plain numbers as written.
+std::string human_value(std::string_view text);
 
 struct Shard {
   int64_t index = 0, count = 1;  // runs with run % count == index

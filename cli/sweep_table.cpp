@@ -77,11 +77,16 @@ size_t RunTable::fingerprint_column() const {
 
 namespace {
 
-const std::vector<std::string>& derived_columns() {
-  static const std::vector<std::string> names{"checkpoints", "in_progress", "e2e_duration_avg",
-                                              "e2e_duration_p99", "lag_fraction"};
-  return names;
-}
+// The columns after the metrics, and what their values are (for the plots' axes).
+struct DerivedColumn {
+  const char* name;
+  analysis::PlotUnit unit;
+};
+constexpr DerivedColumn kDerived[] = {{"checkpoints", analysis::PlotUnit::count},
+                                      {"in_progress", analysis::PlotUnit::count},
+                                      {"e2e_duration_avg", analysis::PlotUnit::milliseconds},
+                                      {"e2e_duration_p99", analysis::PlotUnit::milliseconds},
+                                      {"lag_fraction", analysis::PlotUnit::fraction}};
 
 std::string fmt_double(double v) { return fmt::format("{:.12g}", v); }
 
@@ -96,7 +101,7 @@ std::vector<std::string> run_header(const std::vector<Axis>& axes) {
     if (analysis::metric_is_status(m)) h.emplace_back(m);
   for (std::string_view m : analysis::metric_names())
     if (!analysis::metric_is_status(m)) h.emplace_back(m);
-  for (const auto& d : derived_columns()) h.push_back(d);
+  for (const auto& d : kDerived) h.emplace_back(d.name);
   return h;
 }
 
@@ -235,6 +240,41 @@ bool is_numeric_column(const RunTable& t, const std::string& column) {
   return false;
 }
 
+namespace {
+
+// The unit of a runs-file column, and the range of its values: every metric and derived column
+// is a count, a time (ms), a size or a fraction, none negative.
+void set_y_unit(analysis::Plot& plot, const std::string& column) {
+  plot.y_unit = analysis::PlotUnit::number;
+  if (const analysis::MetricSpec* m = analysis::find_metric(column)) {
+    switch (m->unit) {
+      case analysis::MetricUnit::count: plot.y_unit = analysis::PlotUnit::count; break;
+      case analysis::MetricUnit::time: plot.y_unit = analysis::PlotUnit::milliseconds; break;
+      case analysis::MetricUnit::bytes: plot.y_unit = analysis::PlotUnit::bytes; break;
+      case analysis::MetricUnit::status: break;
+    }
+  }
+  for (const DerivedColumn& d : kDerived)
+    if (column == d.name) plot.y_unit = d.unit;
+  plot.y_floor = 0;
+  if (plot.y_unit == analysis::PlotUnit::fraction) plot.y_ceiling = 1;
+}
+
+// "job.operators.1.capacity" -> "capacity", unless another key ends the same way.
+std::string key_name(const RunTable& t, size_t column) {
+  const std::string& key = t.header[column];
+  const std::string last = key.substr(key.rfind('.') == std::string::npos ? 0 : key.rfind('.') + 1);
+  for (size_t c = t.first_key(); c < t.fingerprint_column(); ++c)
+    if (c != column && t.header[c].size() >= last.size() &&
+        t.header[c].compare(t.header[c].size() - last.size(), last.size(), last) == 0)
+      return key;
+  std::string name = last;
+  std::replace(name.begin(), name.end(), '_', ' ');
+  return name;
+}
+
+}  // namespace
+
 void write_plot(std::ostream& out, const RunTable& t, const std::string& column, const std::string& title,
                 const std::vector<std::string>& marks) {
   const size_t k0 = t.first_key(), k1 = t.fingerprint_column();
@@ -244,9 +284,10 @@ void write_plot(std::ostream& out, const RunTable& t, const std::string& column,
   analysis::Plot plot;
   plot.title = title;
   plot.y_label = column;
-  if (analysis::metric_is_time(column) || column == "e2e_duration_avg" || column == "e2e_duration_p99")
-    plot.y_label += " (ms)";
-  plot.x_label = k1 > k0 ? t.header[k0] : "point";
+  std::replace(plot.y_label.begin(), plot.y_label.end(), '_', ' ');
+  set_y_unit(plot, column);
+  plot.x_label = "point";
+  if (k1 > k0) plot.x_label = key_name(t, k0) == t.header[k0] ? t.header[k0] : fmt::format("{} ({})", key_name(t, k0), t.header[k0]);
   const auto points = summarize(t);
   std::map<std::string, size_t> series_of;  // label of the other keys -> series index
   std::map<double, std::string> ticks;
@@ -259,14 +300,14 @@ void write_plot(std::ostream& out, const RunTable& t, const std::string& column,
     std::string label;
     for (size_t k = 1; k < p.values.size(); ++k) {
       if (!label.empty()) label += ", ";
-      label += t.header[k0 + k] + "=" + p.values[k];
+      label += key_name(t, k0 + k) + " " + human_value(p.values[k]);
     }
     auto [it, inserted] = series_of.emplace(label, plot.series.size());
     if (inserted) plot.series.push_back({label, {}});
     const auto& s = p.stats[col];
     if (s.n == 0) continue;
     plot.series[it->second].points.push_back({x, s.mean, s.ci95_low, s.ci95_high});
-    ticks.emplace(x, xtext);
+    ticks.emplace(x, human_value(xtext));
     all_positive = all_positive && x > 0;
     xmin = first ? x : std::min(xmin, x);
     xmax = first ? x : std::max(xmax, x);

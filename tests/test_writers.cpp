@@ -1,5 +1,6 @@
 // Pins the writers of analysis/: summary_json.cpp and history_csv.cpp (one table of fields,
-// history_fields.hpp), events_jsonl.cpp, trace_json.cpp, timeline_svg.cpp and table.cpp.
+// history_fields.hpp), events_jsonl.cpp, trace_json.cpp, timeline_svg.cpp and table.cpp
+// (the pictures' layout is pinned in test_pictures.cpp).
 #define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
 #include <doctest/doctest.h>
 
@@ -472,17 +473,31 @@ TEST_CASE("events.jsonl: one valid JSON object per event, with at and type") {
         std::string::npos);
 }
 
-TEST_CASE("trace.json is valid JSON with the coordinator and subtask tracks") {
+TEST_CASE("trace.json is valid JSON with the coordinator and one track per subtask, named after its operator") {
+  model::Scenario job = scenario(10 * kMinute);
+  model::OperatorSpec src, agg;
+  src.name = "src";
+  src.rate = 1e6;
+  agg.name = "agg";
+  agg.parallelism = 2;
+  job.operators = {src, agg};
+  job.edges = {{"src", "agg", model::Partitioning::hash, {}}};
   std::ostringstream out;
   {
-    TraceJsonWriter w(out);
+    TraceJsonWriter w(out, job);
     synthetic(w, 50, 10 * kSecond, 10 * kMinute, true);
   }
   const std::string t = out.str();
   CHECK(valid_json(t));
   CHECK(t.find(R"("displayTimeUnit": "ms")") != std::string::npos);
   CHECK(t.find(R"("name": "checkpoint 7", "cat": "checkpoint", "ph": "X")") != std::string::npos);
-  CHECK(t.find(R"("name": "subtask 2")") != std::string::npos);
+  // Subtask 2 is agg's second: its track is "agg[1]", in the process "agg" (sorted after src).
+  CHECK(t.find(R"({"name": "thread_name", "ph": "M", "pid": 3, "tid": 2, "args": {"name": "agg[1]"}})") != std::string::npos);
+  CHECK(t.find(R"({"name": "thread_name", "ph": "M", "pid": 2, "tid": 0, "args": {"name": "src[0]"}})") != std::string::npos);
+  CHECK(t.find(R"({"name": "process_name", "ph": "M", "pid": 3, "tid": 0, "args": {"name": "agg"}})") != std::string::npos);
+  CHECK(t.find(R"({"name": "process_sort_index", "ph": "M", "pid": 3, "tid": 0, "args": {"sort_index": 3}})") != std::string::npos);
+  CHECK(t.find("subtask 2") == std::string::npos);
+  CHECK(t.find(R"("name": "async", "cat": "subtask", "ph": "X", "ts": 6100, "dur": 400000, "pid": 3, "tid": 1)") != std::string::npos);
   for (const char* span : {"\"start delay\"", "\"alignment\"", "\"sync\"", "\"async\""})
     CHECK(t.find(span) != std::string::npos);
   CHECK(t.find(R"("name": "PATCH 200")") != std::string::npos);
@@ -492,7 +507,7 @@ TEST_CASE("trace.json is valid JSON with the coordinator and subtask tracks") {
   // Without RunFinished, the destructor still closes the document.
   std::ostringstream partial;
   {
-    TraceJsonWriter w(partial);
+    TraceJsonWriter w(partial, job);
     w.on_event({0, ev::CheckpointCreated{1, kSecond, kSecond}});
   }
   CHECK(valid_json(partial.str()));
